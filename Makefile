@@ -1,0 +1,106 @@
+# Build, test and run the hypervisor. `make help` lists the targets.
+#
+# The image is linked as ELF64, then wrapped as ELF32 (hv.elf) because
+# QEMU's -kernel refuses ELF64 multiboot images; GRUB loads the same file.
+
+BUILD    ?= build
+CC       ?= gcc
+HOSTCC   ?= gcc
+LD       ?= ld
+OBJCOPY  ?= objcopy
+
+# ---------------------------------------------------------------- hypervisor
+HV_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+HV_ASFLAGS := -I. -MMD -MP -Wa,--noexecstack
+HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none -T linker.ld
+
+HV_C_SRCS  := $(sort $(wildcard hv/*.c arch/x86/*.c vmx/*.c drivers/*.c))
+HV_S_SRCS  := $(sort $(wildcard arch/x86/*.S vmx/*.S))
+HV_OBJS    := $(HV_C_SRCS:%.c=$(BUILD)/obj/%.o) $(HV_S_SRCS:%.S=$(BUILD)/obj/%.o)
+
+.PHONY: all iso deps unit test integration run bench clean help
+all: $(BUILD)/hv.elf $(BUILD)/hv.iso
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(BUILD)/hv64.elf: $(HV_OBJS) linker.ld
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
+
+$(BUILD)/hv.elf: $(BUILD)/hv64.elf
+	$(OBJCOPY) -O elf32-i386 $< $@
+
+# ------------------------------------------------------------- host tools
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror -I. \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(BUILD)/tools/modtool: tools/modtool.c hv/crc32.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+
+# Test module carried on the ISO: the boot test checks that it arrives
+# intact after the hypervisor moved it (GRUB loads modules right after us).
+$(BUILD)/modules/selftest.bin: $(BUILD)/tools/modtool
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/modtool gen 200000 12345 $@
+
+ISO_MODULES ?= $(BUILD)/modules/selftest.bin
+HV_CMDLINE  ?=
+
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(ISO_MODULES) tools/mkiso.sh
+	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)" $(ISO_MODULES)
+
+iso: $(BUILD)/hv.iso
+
+# ------------------------------------------------------------- unit tests
+# Each tests/unit/*.mk adds a name to UNIT_TESTS and lists the sources the
+# test tests/unit/test_<name>.c needs in UNIT_SRCS_<name>.
+UNIT_TESTS :=
+include $(sort $(wildcard tests/unit/*.mk))
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
+
+define unit_rule
+$(BUILD)/unit/test_$(1): tests/unit/unit_main.c tests/unit/test_$(1).c $$(UNIT_SRCS_$(1)) tests/unit/unit.h
+	@mkdir -p $$(dir $$@)
+	$$(HOSTCC) $$(HOST_CFLAGS) -DHOST_TEST -o $$@ tests/unit/unit_main.c tests/unit/test_$(1).c $$(UNIT_SRCS_$(1))
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+	tools/run-unit.sh $(UNIT_BINS)
+
+# ------------------------------------------------------------ entry points
+deps:
+	tools/setup-deps.sh
+
+test: deps
+	$(MAKE) --no-print-directory all $(UNIT_BINS)
+	tools/test-all.sh
+
+integration: deps all
+	tools/run-integration.sh
+
+run: deps all
+	tools/run-bochs.sh --interactive $(BUILD)/hv.iso
+
+bench: deps all
+	tools/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make run    boot hv.iso in Bochs (2 CPUs) and stream the hypervisor console"
+	@echo "make test   unit tests (host, ASan/UBSan) + Bochs and QEMU boot scenarios"
+	@echo "make bench  benchmarks: BENCH lines, also in $(BUILD)/bench/results.txt"
+	@echo "make        build $(BUILD)/hv.elf and $(BUILD)/hv.iso"
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,107 @@
+/* Hypervisor page tables and physical memory. */
+#include "arch/x86/mm.h"
+
+#include "arch/x86/asm.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/paging.h"
+#include "hv/string.h"
+
+#define TRACKED_BYTES GiB(4) /* the allocator serves hypervisor structures only */
+#define LOW_MEMORY_END MiB(1)
+
+struct page_alloc hv_page_alloc;
+static uint64_t page_bitmap[TRACKED_BYTES / PAGE_SIZE / 64];
+static struct page_table hv_pt;
+
+extern char __hv_start[], __text_end[], __rodata_end[], __hv_end[];
+
+static uint64_t sym(const char *s) { return (uint64_t)(uintptr_t)s; }
+
+void mm_init_allocator(const struct boot_info *bi, uint64_t reserved_base, uint64_t reserved_len)
+{
+    page_alloc_init(&hv_page_alloc, page_bitmap, 0, TRACKED_BYTES / PAGE_SIZE);
+    for (uint32_t i = 0; i < bi->mmap_count; i++)
+        if (bi->mmap[i].type == MEM_USABLE)
+            page_alloc_add_free(&hv_page_alloc, bi->mmap[i].base, bi->mmap[i].len);
+    page_alloc_reserve(&hv_page_alloc, 0, LOW_MEMORY_END);
+    page_alloc_reserve(&hv_page_alloc, sym(__hv_start), sym(__hv_end) - sym(__hv_start));
+    page_alloc_reserve(&hv_page_alloc, reserved_base, reserved_len);
+}
+
+/* Page-table pages must sit below 4 GiB: APs load CR3 in 32-bit mode. */
+static uint64_t alloc_table_page(void *ctx)
+{
+    (void)ctx;
+    uint64_t pa = page_alloc_pages(&hv_page_alloc, 1, PAGE_SIZE, GiB(4));
+    if (pa)
+        memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    return pa;
+}
+
+static int map_ram(const struct boot_info *bi)
+{
+    for (uint32_t i = 0; i < bi->mmap_count; i++) {
+        const struct mem_range *r = &bi->mmap[i];
+        uint64_t base = MAX(ALIGN_UP(r->base, PAGE_SIZE), PAGE_SIZE);
+        uint64_t end = ALIGN_DOWN(r->base + r->len, PAGE_SIZE);
+        if (r->type != MEM_USABLE || end <= base)
+            continue;
+        int err = pt_map(&hv_pt, base, base, end - base, PT_READ | PT_WRITE | PT_GLOBAL);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static int map_image(void)
+{
+    const unsigned g = PT_READ | PT_GLOBAL;
+    int err = pt_map(&hv_pt, sym(__hv_start), sym(__hv_start), sym(__text_end) - sym(__hv_start), g | PT_EXEC);
+    if (!err)
+        err = pt_map(&hv_pt, sym(__text_end), sym(__text_end), sym(__rodata_end) - sym(__text_end), g);
+    if (!err)
+        err = pt_map(&hv_pt, sym(__rodata_end), sym(__rodata_end), sym(__hv_end) - sym(__rodata_end),
+                     g | PT_WRITE);
+    /* The AP trampoline runs from low memory; its parameters sit apart. */
+    if (!err)
+        err = pt_map(&hv_pt, AP_TRAMPOLINE_PA, AP_TRAMPOLINE_PA, PAGE_SIZE, g | PT_EXEC);
+    if (!err)
+        err = pt_map(&hv_pt, AP_PARAMS_PA, AP_PARAMS_PA, PAGE_SIZE, g | PT_WRITE);
+    return err;
+}
+
+int mm_init_paging(const struct boot_info *bi)
+{
+    int err = pt_init(&hv_pt, &pt_format_x86_64, alloc_table_page, phys_to_virt, NULL);
+    if (!err)
+        err = map_ram(bi);
+    if (!err)
+        err = map_image();
+    if (err)
+        return err;
+    write_cr4(read_cr4() | CR4_PGE);
+    write_cr3(hv_pt.root_pa);
+    return 0;
+}
+
+int mm_map_mmio(uint64_t pa, uint64_t len)
+{
+    uint64_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+    uint64_t size = ALIGN_UP(pa + len, PAGE_SIZE) - base;
+    int err = pt_map(&hv_pt, base, base, size, PT_READ | PT_WRITE | PT_UNCACHED | PT_GLOBAL);
+    for (uint64_t va = base; va < base + size; va += PAGE_SIZE)
+        invlpg(va);
+    return err;
+}
+
+uint64_t mm_alloc_stack(uint64_t size)
+{
+    uint64_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE + 1;
+    uint64_t base = page_alloc_pages(&hv_page_alloc, pages, PAGE_SIZE, GiB(4));
+    if (!base || pt_unmap(&hv_pt, base, PAGE_SIZE))
+        return 0;
+    invlpg(base);
+    return base + pages * PAGE_SIZE;
+}
+
+uint64_t mm_root(void) { return hv_pt.root_pa; }

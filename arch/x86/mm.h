@@ -1,0 +1,31 @@
+/* The hypervisor's own address space: identity mapped, with no page both
+ * writable and executable. Text is RX, rodata R, data/bss and RAM RW+NX,
+ * MMIO UC RW+NX, page 0 unmapped (NULL dereferences fault). */
+#ifndef ARCH_X86_MM_H
+#define ARCH_X86_MM_H
+
+#include "hv/multiboot.h"
+#include "hv/page_alloc.h"
+
+extern struct page_alloc hv_page_alloc;
+
+/* Sets up the page allocator from the memory map, reserving low memory,
+ * the hypervisor image and [reserved_base, +reserved_len) (the modules). */
+void mm_init_allocator(const struct boot_info *bi, uint64_t reserved_base, uint64_t reserved_len);
+
+/* Builds the tables from the memory map and loads CR3. 0 or -E_NOMEM. */
+int mm_init_paging(const struct boot_info *bi);
+
+/* Maps device registers uncached. */
+int mm_map_mmio(uint64_t pa, uint64_t len);
+
+/* Allocates a stack of `size` bytes with an unmapped guard page below it
+ * (an overflow faults instead of corrupting memory). Returns its top. */
+uint64_t mm_alloc_stack(uint64_t size);
+
+/* Root of the hypervisor page tables (below 4 GiB, for the AP trampoline). */
+uint64_t mm_root(void);
+
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)pa; }
+
+#endif

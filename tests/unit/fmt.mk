@@ -1,0 +1,2 @@
+UNIT_TESTS += fmt
+UNIT_SRCS_fmt := hv/fmt.c

@@ -1,0 +1,2 @@
+UNIT_TESTS += multiboot
+UNIT_SRCS_multiboot := hv/multiboot.c

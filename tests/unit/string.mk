@@ -1,0 +1,2 @@
+UNIT_TESTS += string
+UNIT_SRCS_string := hv/string.c

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Boots an ISO in Bochs (headless) and captures the serial ports.
+#
+#   tools/bochs-run.sh [options] ISO
+#     --out DIR        logs: DIR/com1.log, DIR/com2.log, DIR/bochs.log,
+#                      DIR/bochsrc (default build/run)
+#     --cpus N         CPUs (default 2)
+#     --ips N          emulated instructions per second, which is also the
+#                      emulated TSC rate (default 50000000)
+#     --megs N         guest RAM in MiB (default 512)
+#     --timeout S      wall-clock bound (default 120)
+#     --max-ticks N    instruction bound: stop at emulated time N
+#     --until REGEX    stop as soon as a serial log matches REGEX
+#     --interactive    stream the hypervisor console (COM2) and COM1 to the
+#                      terminal until Ctrl-C
+# Exit status: 0 when the machine powered off or --until matched, 124 when
+# a bound was hit, 1 on a Bochs failure.
+set -uo pipefail
+
+out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0
+while [[ $# -gt 1 ]]; do
+    case $1 in
+    --out) out=$2; shift 2 ;;
+    --cpus) cpus=$2; shift 2 ;;
+    --ips) ips=$2; shift 2 ;;
+    --megs) megs=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --max-ticks) max_ticks=$2; shift 2 ;;
+    --until) until=$2; shift 2 ;;
+    --interactive) interactive=1; shift ;;
+    *) echo "bochs-run: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+iso=${1:?usage: bochs-run.sh [options] ISO}
+[[ -f $iso ]] || { echo "bochs-run: no such ISO: $iso" >&2; exit 2; }
+
+mkdir -p "$out"
+rm -f "$out"/com1.log "$out"/com2.log "$out"/bochs.log "$out"/bochs.out
+touch "$out"/com1.log "$out"/com2.log
+
+# Bochs has no headless display: the RFB (VNC) server with timeout=0 does
+# not wait for a client. Each run listens on the next free port from 5900.
+cat > "$out/bochsrc" <<RC
+megs: $megs
+cpu: model=corei7_skylake_x, count=$cpus, ips=$ips, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+display_library: rfb, options="timeout=0"
+pci: enabled=1, chipset=i440fx
+ata0-master: type=cdrom, path="$iso", status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev="$out/com1.log"
+com2: enabled=1, mode=file, dev="$out/com2.log"
+port_e9_hack: enabled=1
+magic_break: enabled=1
+clock: sync=none, time0=946684800
+log: $out/bochs.log
+panic: action=fatal
+error: action=report
+info: action=ignore
+debug: action=ignore
+mouse: enabled=0
+RC
+
+# Debugger commands: run (c); after a magic break or the tick bound, quit.
+{
+    [[ -n $max_ticks ]] && echo "sba $max_ticks"
+    echo c
+    echo q
+} > "$out/cmds"
+
+timeout --foreground -k 5 "$timeout" bochs -q -f "$out/bochsrc" -rc "$out/cmds" </dev/null >"$out/bochs.out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM
+
+if [[ $interactive == 1 ]]; then
+    echo "Bochs is running (logs in $out). Hypervisor console (COM2) and COM1 follow; Ctrl-C stops." >&2
+    tail -q -n +1 -f "$out/com2.log" "$out/com1.log" --pid=$pid &
+    wait $pid
+    exit 0
+fi
+
+matched=0
+while kill -0 $pid 2>/dev/null; do
+    if [[ -n $until ]] && grep -qaE "$until" "$out/com1.log" "$out/com2.log"; then
+        matched=1
+        sleep 0.3   # let the rest of the line(s) reach the file
+        kill $pid 2>/dev/null
+        break
+    fi
+    sleep 0.2
+done
+wait $pid
+rc=$?
+[[ $matched == 1 ]] && exit 0
+[[ $rc == 124 || $rc == 137 ]] && { echo "bochs-run: bound hit (timeout ${timeout}s)" >&2; exit 124; }
+# Bochs exits 1 on a "Shutdown" power-off and 0 on `q`; both are normal
+# ends. A panic of Bochs itself is reported in its log.
+if grep -qE '^[0-9]+[pP]\[' "$out/bochs.log" 2>/dev/null && grep -q 'PANIC' "$out/bochs.log"; then
+    echo "bochs-run: Bochs panicked, see $out/bochs.log" >&2
+    exit 1
+fi
+exit 0
