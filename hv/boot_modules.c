@@ -16,8 +16,9 @@ uint64_t modules_packed_size(const struct boot_info *bi)
     return total;
 }
 
-/* The highest conflicting range below `top` that [dest, top) hits, or
- * NULL. Conflicts are the avoid list and the modules' current places. */
+/* Whether [dest, dest+len) hits an avoid range or a module's current
+ * place; *conflict_base is then the lowest base among those hit, so the
+ * next try can end below all of them. */
 static bool find_conflict(const struct boot_info *bi, const struct mem_range *avoid, size_t navoid, uint64_t dest,
                           uint64_t len, uint64_t *conflict_base)
 {

@@ -14,12 +14,12 @@ struct choice {
 static const struct choice fatal_choices[] = {
     {"halt", FATAL_HALT}, {"poweroff", FATAL_POWEROFF}, {"reboot", FATAL_REBOOT}, {NULL, 0}};
 static const struct choice after_boot_choices[] = {
-    {"idle", AFTER_BOOT_IDLE}, {"poweroff", AFTER_BOOT_POWEROFF}, {NULL, 0}};
+    {"idle", AFTER_BOOT_IDLE}, {"poweroff", AFTER_BOOT_POWEROFF}, {"magic", AFTER_BOOT_MAGIC}, {NULL, 0}};
 static const struct choice fault_choices[] = {{"pf", FAULT_PF},       {"gp", FAULT_GP},       {"ud", FAULT_UD},
                                               {"ap-pf", FAULT_AP_PF}, {"panic", FAULT_PANIC}, {NULL, 0}};
 static const struct choice tsc_ref_choices[] = {{"hpet", 0}, {"pit", 1}, {NULL, 0}};
 
-static const char *const known_keys[] = {"console", "debugcon", "on_fatal", "after_boot", "fault", "tsc_ref"};
+static const char *const known_keys[] = {"console", "debugcon", "on_fatal", "after_boot", "fault", "tsc_ref", "module_crc"};
 
 /* The value of option `key` among `choices`, or `fallback`. */
 static int pick(const char *cmdline, const char *key, const struct choice *choices, int fallback)
@@ -52,5 +52,6 @@ void boot_options_parse(const char *cmdline, struct boot_options *o)
     o->after_boot = (enum after_boot)pick(cmdline, "after_boot", after_boot_choices, AFTER_BOOT_IDLE);
     o->fault = (enum test_fault)pick(cmdline, "fault", fault_choices, FAULT_NONE);
     o->tsc_ref_pit = pick(cmdline, "tsc_ref", tsc_ref_choices, 0) == 1;
+    o->module_crc = cmdline_has(cmdline, "module_crc");
     cmdline_for_each(cmdline, warn_unknown, NULL);
 }

@@ -13,6 +13,7 @@
 #include "hv/cmdline.h"
 #include "hv/console.h"
 #include "hv/crc32.h"
+#include "hv/fmt.h"
 #include "hv/panic.h"
 #include "hv/percpu.h"
 #include "hv/version.h"
@@ -70,8 +71,11 @@ static void relocate_modules(struct boot_info *bi)
     mm_init_allocator(bi, dest, total);
     for (uint32_t i = 0; i < bi->module_count; i++) {
         const struct boot_module *m = &bi->modules[i];
-        printk("module %u: '%s' %lu bytes at 0x%lx crc32 0x%08x%s%s", i, m->name, m->end - m->start, m->start,
-               crc32(phys_to_virt(m->start), m->end - m->start), m->args[0] ? " args: " : "", m->args);
+        char crc[24] = "";
+        if (options.module_crc) /* costly for big images under emulation */
+            fmt_snprintf(crc, sizeof crc, " crc32 0x%08x", crc32(phys_to_virt(m->start), m->end - m->start));
+        printk("module %u: '%s' %lu bytes at 0x%lx%s%s%s", i, m->name, m->end - m->start, m->start, crc,
+               m->args[0] ? " args: " : "", m->args);
     }
 }
 
@@ -105,7 +109,11 @@ static void trigger_test_fault(enum test_fault fault)
         break;
     case FAULT_PANIC:
         panic("deliberate panic (fault=panic)");
-    case FAULT_AP_PF: /* done by cpu 1 in ap_main */
+    case FAULT_AP_PF: /* cpu 1 faults in ap_main; show that we live on */
+        for (int i = 0; i < 1000 && percpu_table[1].state != CPU_STOPPED; i++)
+            tsc_delay_us(1000);
+        printk("cpu 0 still running: %u of %u CPUs online", percpu_online_count(), percpu_count);
+        break;
     case FAULT_NONE:
         break;
     }
@@ -171,6 +179,12 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
     if (options.after_boot == AFTER_BOOT_POWEROFF) {
         printk("after_boot=poweroff: powering off");
         power_off(POWER_EXIT_SUCCESS);
+    }
+    if (options.after_boot == AFTER_BOOT_MAGIC) {
+        /* Bochs's magic breakpoint (xchg bx,bx) ends a test run there; on
+         * real hardware it is a no-op. */
+        printk("after_boot=magic: Bochs magic breakpoint");
+        __asm__ __volatile__("xchg %%bx, %%bx" ::: "memory");
     }
     idle_forever();
 }

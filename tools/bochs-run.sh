@@ -9,12 +9,16 @@
 #                      emulated TSC rate (default 50000000)
 #     --megs N         guest RAM in MiB (default 512)
 #     --timeout S      wall-clock bound (default 120)
-#     --max-ticks N    instruction bound: stop at emulated time N
+#     --max-ticks N    instruction bound: stop at emulated time N (Bochs 2.7
+#                      honours this time breakpoint only with one CPU; SMP
+#                      runs are bounded by --timeout alone)
 #     --until REGEX    stop as soon as a serial log matches REGEX
 #     --interactive    stream the hypervisor console (COM2) and COM1 to the
 #                      terminal until Ctrl-C
-# Exit status: 0 when the machine powered off or --until matched, 124 when
-# a bound was hit, 1 on a Bochs failure.
+# How the run ended is written to DIR/end: poweroff, until, magic (magic
+# breakpoint, xchg bx,bx), timeout, ticks, or error.
+# Exit status: 0 for poweroff, until and magic; 124 when a bound was hit;
+# 1 on a Bochs failure.
 set -uo pipefail
 
 out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0
@@ -35,7 +39,7 @@ iso=${1:?usage: bochs-run.sh [options] ISO}
 [[ -f $iso ]] || { echo "bochs-run: no such ISO: $iso" >&2; exit 2; }
 
 mkdir -p "$out"
-rm -f "$out"/com1.log "$out"/com2.log "$out"/bochs.log "$out"/bochs.out
+rm -f "$out"/com1.log "$out"/com2.log "$out"/bochs.log "$out"/bochs.out "$out"/end
 touch "$out"/com1.log "$out"/com2.log
 
 # Bochs has no headless display: the RFB (VNC) server with timeout=0 does
@@ -60,6 +64,7 @@ error: action=report
 info: action=ignore
 debug: action=ignore
 mouse: enabled=0
+speaker: enabled=0
 RC
 
 # Debugger commands: run (c); after a magic break or the tick bound, quit.
@@ -92,12 +97,22 @@ while kill -0 $pid 2>/dev/null; do
 done
 wait $pid
 rc=$?
-[[ $matched == 1 ]] && exit 0
-[[ $rc == 124 || $rc == 137 ]] && { echo "bochs-run: bound hit (timeout ${timeout}s)" >&2; exit 124; }
-# Bochs exits 1 on a "Shutdown" power-off and 0 on `q`; both are normal
-# ends. A panic of Bochs itself is reported in its log.
-if grep -qE '^[0-9]+[pP]\[' "$out/bochs.log" 2>/dev/null && grep -q 'PANIC' "$out/bochs.log"; then
-    echo "bochs-run: Bochs panicked, see $out/bochs.log" >&2
-    exit 1
+
+end=error
+if [[ $matched == 1 ]]; then
+    end=until
+elif [[ $rc == 124 || $rc == 137 ]]; then
+    end=timeout
+elif grep -q 'Caught time breakpoint' "$out/bochs.out"; then
+    end=ticks
+elif grep -qE 'ACPI control: soft power off|Shutdown' "$out/bochs.out"; then
+    end=poweroff
+elif grep -q '^([0-9]*) Magic breakpoint' "$out/bochs.out"; then
+    end=magic
 fi
-exit 0
+echo $end > "$out/end"
+case $end in
+poweroff | until | magic) exit 0 ;;
+timeout | ticks) echo "bochs-run: bound hit ($end)" >&2; exit 124 ;;
+*) echo "bochs-run: Bochs stopped unexpectedly (rc $rc), see $out/bochs.out and $out/bochs.log" >&2; exit 1 ;;
+esac

@@ -8,8 +8,9 @@ out=$1 hv=$2 cmdline=$3
 shift 3
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/boot/grub"
-cp "$hv" "$stage/boot/hv.elf"
+tree=$stage/iso
+mkdir -p "$tree/boot/grub"
+cp "$hv" "$tree/boot/hv.elf"
 {
     echo "set timeout=0"
     echo "set default=0"
@@ -22,14 +23,14 @@ cp "$hv" "$stage/boot/hv.elf"
         args=""
         [[ $spec == *:* ]] && args=${spec#*:}
         name=$(basename "$file")
-        cp "$file" "$stage/boot/$name"
+        cp "$file" "$tree/boot/$name"
         echo "    module --nounzip /boot/$name $name $args"
     done
     echo "    boot"
     echo "}"
-} > "$stage/boot/grub/grub.cfg"
+} > "$tree/boot/grub/grub.cfg"
 mkdir -p "$(dirname "$out")"
-grub-mkrescue -o "$out" "$stage" >/dev/null 2>"$stage/mkrescue.log" || {
+grub-mkrescue -o "$out" "$tree" >/dev/null 2>"$stage/mkrescue.log" || {
     cat "$stage/mkrescue.log" >&2
     exit 1
 }

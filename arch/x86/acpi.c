@@ -23,73 +23,49 @@
 #include "arch/x86/acpi.h"
 #include "hv/string.h"
 
-#define HDR_LEN 36u /* standard table header, section 5.2.6 */
-#define HDR_LENGTH 4
+#define HDR_LEN 36u /* standard table header (5.2.6); its length field is at 4 */
 #define MAX_TABLE_LEN MiB(1)
 
-/* RSDP, section 5.2.5.3. */
+/* RSDP (5.2.5.3) and where it is searched for (5.2.5.1). */
 #define RSDP_SIG "RSD PTR "
-#define RSDP_V1_LEN 20u
-#define RSDP_V2_LEN 36u
-#define RSDP_MAX_LEN 4096u
-#define RSDP_OEM 9
-#define RSDP_REVISION 15
-#define RSDP_RSDT 16
-#define RSDP_LENGTH 20
-#define RSDP_XSDT 24
-
-/* Where to search for the RSDP, section 5.2.5.1. */
-#define BDA_EBDA_SEG 0x40Eu
+enum { RSDP_OEM = 9, RSDP_REVISION = 15, RSDP_RSDT = 16, RSDP_LENGTH = 20, RSDP_XSDT = 24 };
+enum { RSDP_V1_LEN = 20, RSDP_V2_LEN = 36, RSDP_MAX_LEN = 4096, RSDP_ALIGN = 16 };
+enum { BDA_EBDA_SEG = 0x40E, BIOS_AREA_START = 0xE0000, BIOS_AREA_LEN = 0x20000 };
 #define EBDA_SCAN_LEN KiB(1)
-#define BIOS_AREA_START 0xE0000u
-#define BIOS_AREA_LEN 0x20000u
-#define RSDP_ALIGN 16u
 
-/* MADT, section 5.2.12: fixed part, then type/length entries. */
-#define MADT_LAPIC_ADDR 36
-#define MADT_ENTRIES 44u
-#define MADT_LAPIC 0          /* 5.2.12.2 */
-#define MADT_IOAPIC 1         /* 5.2.12.3 */
-#define MADT_ISO 2            /* 5.2.12.5 */
-#define MADT_LAPIC_OVERRIDE 5 /* 5.2.12.8 */
-#define MADT_X2APIC 9         /* 5.2.12.12 */
-#define MADT_CPU_ENABLED 1u   /* flags bit 0; bit 1 "online capable" is not "enabled" */
+/* MADT (5.2.12): local APIC address, flags, then type/length entries. */
+enum { MADT_LAPIC_ADDR = 36, MADT_ENTRIES = 44 };
+enum {
+    MADT_LAPIC = 0,          /* 5.2.12.2 */
+    MADT_IOAPIC = 1,         /* 5.2.12.3 */
+    MADT_ISO = 2,            /* 5.2.12.5 */
+    MADT_LAPIC_OVERRIDE = 5, /* 5.2.12.8 */
+    MADT_X2APIC = 9,         /* 5.2.12.12 */
+};
+#define MADT_CPU_ENABLED 1u /* flags bit 0; bit 1 "online capable" is not "enabled" */
 
 /* HPET description table (IA-PC HPET specification 1.0a, 3.2.4). */
-#define HPET_BASE_GAS 40
-#define HPET_NUMBER 52
-#define HPET_MIN_TICK 53
-#define HPET_LEN 56u
+enum { HPET_BASE_GAS = 40, HPET_NUMBER = 52, HPET_MIN_TICK = 53, HPET_LEN = 56 };
 
-/* FADT, section 5.2.9 (Table 5.9), byte offsets. */
-#define FADT_DSDT 40
-#define FADT_SMI_CMD 48
-#define FADT_ACPI_ENABLE 52
-#define FADT_PM1A_CNT 64
-#define FADT_PM1B_CNT 68
-#define FADT_PM_TMR 76
-#define FADT_V1_LEN 116u /* ACPI 1.0 FADT; shorter ones are malformed */
-#define FADT_X_DSDT 140
-#define FADT_X_PM1A_CNT 172
-#define FADT_X_PM1B_CNT 184
-#define FADT_X_PM_TMR 208
+/* FADT (5.2.9) byte offsets; a 1.0 FADT is 116 bytes, shorter is malformed. */
+enum { FADT_DSDT = 40, FADT_SMI_CMD = 48, FADT_ACPI_ENABLE = 52, FADT_V1_LEN = 116 };
+enum { FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_PM_TMR = 76 };
+enum { FADT_X_DSDT = 140, FADT_X_PM1A_CNT = 172, FADT_X_PM1B_CNT = 184, FADT_X_PM_TMR = 208 };
 
-/* Generic Address Structure, section 5.2.3.2. */
-#define GAS_SPACE 0
-#define GAS_ADDR 4
-#define GAS_LEN 12u
-#define GAS_SPACE_IO 1
+/* Generic Address Structure (5.2.3.2). */
+enum { GAS_SPACE = 0, GAS_ADDR = 4, GAS_LEN = 12, GAS_SPACE_IO = 1 };
 
-/* AML encodings, section 20.2. */
-#define AML_ZERO_OP 0x00        /* 20.2.3 */
-#define AML_ONE_OP 0x01         /* 20.2.3 */
-#define AML_NAME_OP 0x08        /* 20.2.5.1 */
-#define AML_BYTE_PREFIX 0x0A    /* 20.2.3 */
-#define AML_WORD_PREFIX 0x0B    /* 20.2.3 */
-#define AML_DWORD_PREFIX 0x0C   /* 20.2.3 */
-#define AML_PACKAGE_OP 0x12     /* 20.2.5.4 */
-#define AML_ROOT_CHAR '\\'      /* 20.2.2 */
-#define SLP_TYP_MAX 7           /* SLP_TYPx is 3 bits (section 4.8.4.2.1) */
+/* AML encodings (20.2): NameOp 20.2.5.1, PackageOp 20.2.5.4, RootChar
+ * 20.2.2, constants 20.2.3. ZeroOp (0x00) and OneOp (0x01) are values. */
+enum {
+    AML_NAME_OP = 0x08,
+    AML_BYTE_PREFIX = 0x0A,
+    AML_WORD_PREFIX = 0x0B,
+    AML_DWORD_PREFIX = 0x0C,
+    AML_PACKAGE_OP = 0x12,
+    AML_ROOT_CHAR = '\\',
+};
+#define SLP_TYP_MAX 7 /* SLP_TYPx is a 3-bit field (section 16) */
 
 /* Tables may sit at any byte address, so fields are copied, not cast. */
 static uint16_t rd16(const uint8_t *p)
@@ -121,8 +97,6 @@ uint8_t acpi_checksum(const void *data, size_t len)
         sum = (uint8_t)(sum + p[i]);
     return sum;
 }
-
-/* ------------------------------------------------------------------ RSDP */
 
 struct rsdp {
     uint8_t revision;
@@ -184,8 +158,6 @@ uint64_t acpi_find_rsdp(acpi_reader_fn read)
     return rsdp_scan(read, BIOS_AREA_START, BIOS_AREA_LEN);
 }
 
-/* ---------------------------------------------------------------- tables */
-
 struct table {
     const uint8_t *p; /* valid until the next read call */
     uint32_t len;
@@ -203,7 +175,7 @@ static int table_map(acpi_reader_fn read, uint64_t pa, struct table *t)
         return -E_RANGE;
     memcpy(t->sig, h, 4);
     t->sig[4] = '\0';
-    t->len = rd32(h + HDR_LENGTH);
+    t->len = rd32(h + 4);
     if (t->len < HDR_LEN || t->len > MAX_TABLE_LEN)
         return -E_INVAL;
     t->p = read(pa, t->len);
@@ -287,8 +259,6 @@ static int for_each_table(struct ctx *c, const struct root *rt, table_fn fn)
     return 0;
 }
 
-/* ------------------------------------------------------------------ MADT */
-
 static void add_cpu(struct acpi_info *out, uint32_t apic_id)
 {
     /* Firmware may describe one CPU with both a local APIC and an x2APIC
@@ -350,10 +320,11 @@ static void madt_entry(struct acpi_info *out, const uint8_t *e, uint8_t len)
     }
 }
 
-static void parse_madt(const struct table *t, struct acpi_info *out)
+/* Returns false for a MADT too short to hold its fixed part. */
+static bool parse_madt(const struct table *t, struct acpi_info *out)
 {
     if (t->len < MADT_ENTRIES)
-        return;
+        return false;
     out->lapic_addr = rd32(t->p + MADT_LAPIC_ADDR);
     for (uint32_t off = MADT_ENTRIES; off + 2 <= t->len;) {
         uint8_t len = t->p[off + 1];
@@ -362,9 +333,8 @@ static void parse_madt(const struct table *t, struct acpi_info *out)
         madt_entry(out, t->p + off, len);
         off += len;
     }
+    return true;
 }
-
-/* ------------------------------------------------------------------ HPET */
 
 static void parse_hpet(const struct table *t, struct acpi_info *out)
 {
@@ -375,8 +345,6 @@ static void parse_hpet(const struct table *t, struct acpi_info *out)
     out->hpet_number = t->p[HPET_NUMBER];
     out->hpet_min_tick = rd16(t->p + HPET_MIN_TICK);
 }
-
-/* ------------------------------------------------------------------ FADT */
 
 /* The X_ GAS wins when present (5.2.9: OSPM uses X_ fields when nonzero), but
  * only if it names an I/O port: the 32-bit fields are always ports. */
@@ -430,8 +398,6 @@ static int parse_fadt(struct ctx *c, const struct table *t)
     return scan_dsdt(c, dsdt); /* t->p is dead from here on */
 }
 
-/* ----------------------------------------------------------------- parse */
-
 static void list_table(struct acpi_info *out, const char *sig)
 {
     if (out->table_count < ACPI_MAX_TABLES)
@@ -445,8 +411,7 @@ static int first_pass(struct ctx *c, const struct table *t, int status)
     if (status != 0)
         return 0; /* rejected: listed, not trusted */
     if (memcmp(t->sig, "APIC", 4) == 0 && !c->have_madt) {
-        c->have_madt = true;
-        parse_madt(t, out);
+        c->have_madt = parse_madt(t, out);
     } else if (memcmp(t->sig, "HPET", 4) == 0 && !out->has_hpet) {
         parse_hpet(t, out);
     } else if (memcmp(t->sig, "FACP", 4) == 0 && !out->has_fadt) {
@@ -486,8 +451,6 @@ int acpi_parse(uint64_t rsdp_pa, acpi_reader_fn read, struct acpi_info *out)
     return rc;
 }
 
-/* ------------------------------------------------------------------ \_S5 */
-
 /* Decodes a PkgLength (20.2.4) at aml[*pos]: bits 7:6 of the lead byte count
  * the bytes that follow; with none, bits 5:0 are the length, else bits 3:0
  * are its low nibble. Returns the length (which counts the encoding itself)
@@ -512,29 +475,18 @@ static size_t aml_pkglen(const uint8_t *aml, size_t len, size_t *pos)
  * so only the low byte of a wider constant matters. */
 static int aml_slp_typ(const uint8_t *aml, size_t end, size_t *pos, uint8_t *val)
 {
-    size_t p = *pos, width;
+    size_t p = *pos;
     if (p >= end)
         return -E_NOENT;
-    switch (aml[p]) {
-    case AML_BYTE_PREFIX:
-        width = 1;
-        break;
-    case AML_WORD_PREFIX:
-        width = 2;
-        break;
-    case AML_DWORD_PREFIX:
-        width = 4;
-        break;
-    default: /* ZeroOp, OneOp or a bare value */
-        if (aml[p] > SLP_TYP_MAX)
-            return -E_NOENT;
-        *val = aml[p];
-        *pos = p + 1;
-        return 0;
-    }
+    static const uint8_t prefix_width[] = {
+        [AML_BYTE_PREFIX] = 1, [AML_WORD_PREFIX] = 2, [AML_DWORD_PREFIX] = 4};
+    uint8_t op = aml[p];
+    size_t width = op < sizeof prefix_width ? prefix_width[op] : 0;
+    if (width == 0 && op > SLP_TYP_MAX)
+        return -E_NOENT; /* not an integer this small */
     if (width >= end - p)
         return -E_NOENT;
-    *val = aml[p + 1];
+    *val = width ? aml[p + 1] : op;
     *pos = p + 1 + width;
     return 0;
 }

@@ -38,19 +38,18 @@ static const void *mem_read(uint64_t pa, size_t len)
     return mem + pa;
 }
 
-/* A reader with one mapping window: each call wipes what the previous one
- * showed, so the parser must not keep using an old mapping. */
-static uint8_t window[MiB(1)];
-static size_t window_used;
+/* A reader with one mapping window, sized exactly: each call frees what the
+ * previous one returned, so ASan reports a parser that keeps using an old
+ * mapping or reads past the length it asked for. */
+static void *window;
 
 static const void *window_read(uint64_t pa, size_t len)
 {
     const void *src = mem_read(pa, len);
-    if (!src || len > sizeof window)
-        return NULL;
-    memset(window, 0xA5, window_used);
-    memcpy(window, src, len);
-    window_used = len;
+    free(window);
+    window = src ? malloc(len ? len : 1) : NULL;
+    if (window && len)
+        memcpy(window, src, len);
     return window;
 }
 
@@ -148,15 +147,19 @@ static void put_rsdp(uint64_t pa, uint8_t revision, uint64_t rsdt, uint64_t xsdt
 }
 
 /* Lists tables under an RSDT (and an XSDT for revision 2) with the RSDP at
- * RSDP_PA, then finds and parses it. */
+ * RSDP_PA, then finds and parses it, with both readers. */
 static int boot(uint8_t revision, const uint64_t *tables, size_t n, struct acpi_info *info)
 {
+    struct acpi_info again;
     uint64_t rsdt = put_root("RSDT", tables, n);
     uint64_t xsdt = revision >= 2 ? put_root("XSDT", tables, n) : 0;
     put_rsdp(RSDP_PA, revision, rsdt, xsdt);
     uint64_t rsdp = acpi_find_rsdp(mem_read);
     CHECK_EQ(rsdp, RSDP_PA);
-    return acpi_parse(rsdp, mem_read, info);
+    int rc = acpi_parse(rsdp, mem_read, info);
+    CHECK_EQ(acpi_parse(rsdp, window_read, &again), rc);
+    CHECK(rc != 0 || memcmp(info, &again, sizeof again) == 0);
+    return rc;
 }
 
 /* ------------------------------------------------------ table builders */
@@ -223,7 +226,7 @@ static uint64_t put_madt_cpus(uint8_t ncpus)
     return put_buf("APIC", &m);
 }
 
-/* FADT (5.2.9, Table 5.9) offsets. */
+/* FADT (5.2.9) offsets. */
 enum {
     F_DSDT = 40, F_SMI_CMD = 48, F_ACPI_ENABLE = 52, F_PM1A_CNT = 64, F_PM1B_CNT = 68,
     F_PM_TMR = 76, F_X_DSDT = 140, F_X_PM1A_CNT = 172, F_X_PM_TMR = 208, FADT_LEN = 276,
@@ -242,6 +245,18 @@ static void gas(uint8_t *g, uint8_t space, uint64_t addr)
 static uint64_t put_fadt(const uint8_t *f, size_t len)
 {
     return put_table("FACP", f + 36, len - 36);
+}
+
+/* HPET table (IA-PC HPET spec 1.0a, 3.2.4): block id, base GAS, number,
+ * minimum tick, page protection. */
+static uint64_t put_hpet(uint64_t base, uint8_t number, uint16_t min_tick, size_t body_len)
+{
+    uint8_t body[20] = {0};
+    wr32(body, 0x8086A201u);
+    gas(body + 4, 0, base);
+    body[16] = number;
+    wr16(body + 17, min_tick);
+    return put_table("HPET", body, body_len);
 }
 
 /* iasl 20200925 output for Name (_S5, Package () { 0x05, 0x05, Zero, Zero }). */
@@ -273,6 +288,7 @@ static const char *data_dir(void)
 static bool load_file(const char *path, struct blob *b)
 {
     FILE *f = fopen(path, "rb");
+    b->data = NULL;
     if (!f)
         return false;
     b->data = malloc(MiB(1));
@@ -286,7 +302,8 @@ static int blob_cmp(const void *a, const void *b)
     return strcmp(((const struct blob *)a)->name, ((const struct blob *)b)->name);
 }
 
-/* Loads every file of a set, sorted by name; each must be a whole table. */
+/* Loads every file of a set, sorted by name; each must be a whole table
+ * with a valid checksum (the FACS has none, 5.2.10). */
 static size_t load_set(const char *set, struct blob *blobs)
 {
     char path[1024];
@@ -294,7 +311,9 @@ static size_t load_set(const char *set, struct blob *blobs)
     snprintf(path, sizeof path, "%s/%s", data_dir(), set);
     DIR *d = opendir(path);
     if (!d) {
-        unit_fail(__FILE__, __LINE__, "captured set directory missing (run from the repo root)");
+        char msg[1100];
+        snprintf(msg, sizeof msg, "no captured set at %s (run from the repo root)", path);
+        unit_fail(__FILE__, __LINE__, msg);
         return 0;
     }
     for (struct dirent *e; (e = readdir(d)) && n < MAX_BLOBS;) {
@@ -304,7 +323,7 @@ static size_t load_set(const char *set, struct blob *blobs)
         snprintf(path, sizeof path, "%s/%s/%s", data_dir(), set, e->d_name);
         struct blob *b = &blobs[n];
         if (!load_file(path, b) || b->len < 36 || rd32(b->data + 4) != b->len ||
-            sum8(b->data, b->len) != 0) {
+            (sum8(b->data, b->len) != 0 && memcmp(b->data, "FACS", 4) != 0)) {
             unit_fail(__FILE__, __LINE__, path); /* not a whole, valid table */
             free(b->data);
             continue;
@@ -343,6 +362,8 @@ static int boot_captured(const char *set, acpi_reader_fn reader, struct acpi_inf
     static struct blob blobs[MAX_BLOBS];
     uint64_t tables[MAX_BLOBS];
     size_t n = load_set(set, blobs);
+    if (n == 0)
+        return -E_NOENT;
     mem_reset();
     memset(cap, 0, sizeof *cap);
     for (size_t i = 0; i < n; i++) {
@@ -378,7 +399,10 @@ TEST(captured_sets_parse)
     for (size_t s = 0; s < ARRAY_SIZE(captured_sets); s++) {
         struct acpi_info info, again;
         struct captured cap;
-        CHECK_EQ(boot_captured(captured_sets[s], mem_read, &info, &cap), 0);
+        int rc = boot_captured(captured_sets[s], mem_read, &info, &cap);
+        CHECK_EQ(rc, 0);
+        if (rc)
+            continue;
         CHECK(cap.count > 0);
         CHECK_EQ(info.table_count, cap.count);
         for (size_t i = 0; i < cap.count && i < ACPI_MAX_TABLES; i++)
@@ -403,7 +427,10 @@ TEST(captured_hostvm)
 {
     struct acpi_info info;
     struct captured cap;
-    CHECK_EQ(boot_captured("hostvm", mem_read, &info, &cap), 0);
+    int rc = boot_captured("hostvm", mem_read, &info, &cap);
+    CHECK_EQ(rc, 0);
+    if (rc)
+        return;
     CHECK_EQ(info.table_count, 3);
     CHECK_STR(info.table_sigs[0], "APIC");
     CHECK_STR(info.table_sigs[1], "FACP");
@@ -492,6 +519,13 @@ TEST(rsdp_bad_checksums)
     CHECK_EQ(acpi_find_rsdp(mem_read), 0);
     CHECK_EQ(acpi_parse(RSDP_PA, mem_read, &info), -E_CHECKSUM);
 
+    put_rsdp(RSDP_PA, 2, 0x1000, 0x2000);
+    wr32(mem + RSDP_PA + 20, 20); /* v2 length below 36: both checksums pass */
+    CHECK_EQ(acpi_checksum(mem + RSDP_PA, 20), 0);
+    CHECK_EQ(acpi_parse(RSDP_PA, mem_read, &info), -E_INVAL);
+    wr32(mem + RSDP_PA + 20, MiB(1));
+    CHECK_EQ(acpi_parse(RSDP_PA, mem_read, &info), -E_INVAL);
+
     put_rsdp(RSDP_PA, 0, 0x1000, 0);
     memcpy(mem + RSDP_PA, "RSD PTX ", 8);
     CHECK_EQ(acpi_parse(RSDP_PA, mem_read, &info), -E_INVAL);
@@ -563,6 +597,22 @@ TEST(bad_table_checksum_skipped_but_listed)
     CHECK_STR(info.table_sigs[2], "APIC");
     CHECK(!info.has_hpet);
     CHECK_EQ(info.cpu_count, 2); /* the first valid MADT */
+}
+
+TEST(first_valid_table_of_each_kind_wins)
+{
+    struct acpi_info info;
+    uint8_t f1[FADT_LEN] = {0}, f2[FADT_LEN] = {0};
+    mem_reset();
+    wr32(f1 + F_PM1A_CNT, 0x604);
+    wr32(f2 + F_PM1A_CNT, 0xB004);
+    uint64_t tables[4] = {put_hpet(0xFED00000u, 0, 1, 20), put_hpet(0xFED01000u, 1, 2, 20),
+                          put_fadt(f1, sizeof f1), put_fadt(f2, sizeof f2)};
+    CHECK_EQ(boot(2, tables, 4, &info), 0);
+    CHECK_EQ(info.table_count, 4);
+    CHECK_EQ(info.hpet_addr, 0xFED00000u);
+    CHECK_EQ(info.hpet_number, 0);
+    CHECK_EQ(info.pm1a_cnt_port, 0x604);
 }
 
 TEST(table_list_capped_null_entries_skipped)
@@ -667,12 +717,19 @@ TEST(madt_malformed_entries)
     madt_init(&m, 0xFEE00000u);
     madt_lapic(&m, 0, 0, 1);
     put8(&m, 0); put8(&m, 6); put8(&m, 9); put8(&m, 9); put16(&m, 1); /* too short */
+    put8(&m, 9); put8(&m, 12); put16(&m, 0); put32(&m, 0x77); put32(&m, 1); /* same */
+    put8(&m, 5); put8(&m, 8); put16(&m, 0); put32(&m, 0xDEAD0000u);       /* same */
+    put8(&m, 1); put8(&m, 8); put8(&m, 1); put8(&m, 0); put32(&m, 0xFEC00000u); /* same */
+    put8(&m, 2); put8(&m, 8); put8(&m, 0); put8(&m, 0); put32(&m, 2);         /* same */
     madt_lapic(&m, 1, 1, 1);
     put8(&m, 1); put8(&m, 0); /* zero length: parsing stops here */
     madt_lapic(&m, 2, 2, 1);
     uint64_t madt = put_buf("APIC", &m);
     CHECK_EQ(boot(2, &madt, 1, &info), 0);
     CHECK_EQ(info.cpu_count, 2);
+    CHECK_EQ(info.lapic_addr, 0xFEE00000u);
+    CHECK_EQ(info.ioapic_count, 0);
+    CHECK_EQ(info.override_count, 0);
 
     mem_reset();
     madt_init(&m, 0xFEE00000u);
@@ -682,26 +739,13 @@ TEST(madt_malformed_entries)
     CHECK_EQ(boot(2, &madt, 1, &info), 0);
     CHECK_EQ(info.cpu_count, 1);
 
-    mem_reset();
-    madt = put_table("APIC", "\0\0\xE0", 3); /* no room for the fixed part */
-    CHECK_EQ(boot(2, &madt, 1, &info), 0);
-    CHECK_EQ(info.cpu_count, 0);
-    CHECK_EQ(info.lapic_addr, 0);
+    mem_reset(); /* no room for the fixed part: the next MADT is used */
+    uint64_t madts[2] = {put_table("APIC", "\0\0\xE0", 3), put_madt_cpus(3)};
+    CHECK_EQ(boot(2, madts, 2, &info), 0);
+    CHECK_EQ(info.cpu_count, 3);
 }
 
 /* ------------------------------------------------------------ HPET, sizes */
-
-/* HPET table (IA-PC HPET spec 1.0a, 3.2.4): block id, base GAS, number,
- * minimum tick, page protection. */
-static uint64_t put_hpet(uint64_t base, uint8_t number, uint16_t min_tick, size_t body_len)
-{
-    uint8_t body[20] = {0};
-    wr32(body, 0x8086A201u);
-    gas(body + 4, 0, base);
-    body[16] = number;
-    wr16(body + 17, min_tick);
-    return put_table("HPET", body, body_len);
-}
 
 TEST(hpet_table)
 {
@@ -805,6 +849,18 @@ TEST(fadt_x_fields_preferred)
     CHECK_EQ(info.s5_slp_typ_b, 6);
 }
 
+TEST(fadt_x_field_past_table_end_ignored)
+{
+    struct acpi_info info;
+    uint8_t f[FADT_LEN] = {0};
+    mem_reset();
+    wr32(f + F_PM1A_CNT, 0x604);
+    gas(f + F_X_PM1A_CNT, 1, 0x1004);
+    CHECK_EQ(boot_fadt(f, F_X_PM1A_CNT + 8, 0, &info), 0); /* GAS cut in half */
+    CHECK(info.has_fadt);
+    CHECK_EQ(info.pm1a_cnt_port, 0x604);
+}
+
 TEST(fadt_too_short_skipped)
 {
     struct acpi_info info;
@@ -829,6 +885,17 @@ TEST(s5_from_ssdt_when_dsdt_lacks_it)
     CHECK_EQ(info.s5_slp_typ_a, 7);
     CHECK_EQ(info.table_count, 2); /* FACP, SSDT: the DSDT is not listed */
 
+    /* The first valid SSDT holding \_S5 wins. */
+    mem_reset();
+    wr64(f + F_X_DSDT, put_table("DSDT", NO_S5, sizeof NO_S5));
+    uint64_t tables[4] = {put_table("SSDT", S5_IASL, sizeof S5_IASL), put_fadt(f, sizeof f),
+                          put_table("SSDT", S5_76, sizeof S5_76),
+                          put_table("SSDT", S5_IASL, sizeof S5_IASL)};
+    mem[tables[0] + 36 + sizeof S5_IASL - 1]++; /* keeps _S5 intact */
+    CHECK_EQ(boot(2, tables, 4, &info), 0);
+    CHECK(info.has_s5);
+    CHECK_EQ(info.s5_slp_typ_a, 7);
+
     /* The DSDT's \_S5 wins over an SSDT's. */
     mem_reset();
     wr64(f + F_X_DSDT, put_table("DSDT", S5_IASL, sizeof S5_IASL));
@@ -843,11 +910,11 @@ TEST(dsdt_bad_or_unreadable)
     mem_reset();
     uint64_t dsdt = put_table("DSDT", S5_IASL, sizeof S5_IASL);
     wr64(f + F_X_DSDT, dsdt);
-    mem[dsdt + 40]++;
+    mem[dsdt + 36 + sizeof S5_IASL - 1]++; /* keeps _S5 intact */
     CHECK_EQ(boot_fadt(f, sizeof f, 0, &info), 0);
     CHECK(info.has_fadt);
     CHECK(!info.has_s5); /* corrupt DSDT is not trusted */
-    mem[dsdt + 40]--;
+    mem[dsdt + 36 + sizeof S5_IASL - 1]--;
     set_hole(dsdt, 1);
     CHECK_EQ(acpi_parse(RSDP_PA, mem_read, &info), -E_RANGE);
 
@@ -857,9 +924,9 @@ TEST(dsdt_bad_or_unreadable)
     CHECK(!info.has_s5);
 }
 
-TEST(full_platform_single_window_reader)
+TEST(full_platform)
 {
-    struct acpi_info a, b;
+    struct acpi_info a;
     struct buf m;
     uint8_t f[FADT_LEN] = {0};
     mem_reset();
@@ -873,8 +940,6 @@ TEST(full_platform_single_window_reader)
     uint64_t tables[4] = {put_fadt(f, sizeof f), put_buf("APIC", &m),
                           put_hpet(0xFED00000u, 0, 100, 20), put_table("SSDT", S5_76, sizeof S5_76)};
     CHECK_EQ(boot(2, tables, 4, &a), 0);
-    CHECK_EQ(acpi_parse(RSDP_PA, window_read, &b), 0);
-    CHECK(memcmp(&a, &b, sizeof a) == 0);
     CHECK(a.has_fadt && a.has_hpet && a.has_s5);
     CHECK_EQ(a.cpu_count, 2);
     CHECK_EQ(a.pm1a_cnt_port, 0x604);
@@ -949,7 +1014,7 @@ TEST(s5_rejects_malformed)
     CHECK_EQ(find_s5(NO_S5, sizeof NO_S5, &a, &b), -E_NOENT);
     CHECK_EQ(find_s5(NULL, 0, &a, &b), -E_NOENT);
     CHECK_EQ(find_s5(S5('_', 'S', '5', '_', 0x12, 0x04, 0x02, 1, 1), &a, &b), -E_NOENT);
-    CHECK_EQ(find_s5(S5(NAME_S5, 0x12, 0x03, 0x01, 0x0A, 5), &a, &b), -E_NOENT); /* 1 element */
+    CHECK_EQ(find_s5(S5(NAME_S5, 0x12, 0x06, 0x01, 0x0A, 5, 0x0A, 5), &a, &b), -E_NOENT); /* 1 elem */
     CHECK_EQ(find_s5(S5(NAME_S5, 0x12, 0x08, 0x02, 0x0A, 5), &a, &b), -E_NOENT); /* truncated */
     CHECK_EQ(find_s5(S5(NAME_S5, 0x12, 0x05, 0x02, 0x0A, 5, 0x0A), &a, &b), -E_NOENT);
     CHECK_EQ(find_s5(S5(NAME_S5, 0x12, 0x04, 0x02, 0x0A), &a, &b), -E_NOENT);
@@ -957,6 +1022,7 @@ TEST(s5_rejects_malformed)
     CHECK_EQ(find_s5(S5(NAME_S5, 0x12, 0xC0), &a, &b), -E_NOENT); /* 4-byte PkgLength cut */
     CHECK_EQ(find_s5(S5(NAME_S5, 0x08, 0x04, 0x02, 1, 1), &a, &b), -E_NOENT); /* not a package */
     CHECK_EQ(find_s5(S5(NAME_S5), &a, &b), -E_NOENT);
+    CHECK_EQ(find_s5(S5(NAME_S5, 0x12, 0x04, 0x02, 0x0A, 0x05, 0x0B), &a, &b), -E_NOENT);
     CHECK_EQ(a, 0xEE);
     CHECK_EQ(b, 0xEE);
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make bench`: boots the image in Bochs and reads figures the hypervisor
+# prints. Under Bochs the TSC advances one tick per executed instruction,
+# so tick counts are exact path lengths, identical run to run.
+# Prints "BENCH <name> <value> <unit>" lines and writes them to
+# build/bench/results.txt.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=build/bench
+mkdir -p "$out"
+results=$out/results.txt
+: >"$results"
+
+bench() {
+    echo "BENCH $1 $2 $3" | tee -a "$results"
+}
+
+IPS=50000000
+tools/mkiso.sh "$out/boot.iso" build/hv.elf "after_boot=poweroff" build/modules/selftest.bin
+tools/bochs-run.sh --out "$out/boot" --cpus 2 --ips $IPS --timeout 180 "$out/boot.iso" >"$out/boot.out" 2>&1
+line=$(tr -d '\r' <"$out/boot/com2.log" | grep -E '^\[hv\] boot complete: ' | head -n 1)
+if [[ ! $line =~ TSC\ ([0-9]+)\ Hz,\ ([0-9]+)\ TSC\ ticks ]]; then
+    echo "bench: boot did not complete; see $out/boot/" >&2
+    exit 1
+fi
+tsc_hz=${BASH_REMATCH[1]} boot_ticks=${BASH_REMATCH[2]}
+bench hv_boot_ticks "$boot_ticks" ticks
+bench tsc_calibration_error_ppm "$(awk -v f="$tsc_hz" -v t=$IPS 'BEGIN { d = f - t; if (d < 0) d = -d; printf "%d", d * 1000000 / t }')" ppm
+echo "results in $results"

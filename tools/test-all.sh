@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make test`: host unit tests, then the Bochs and QEMU scenarios. Ends
+# with the totals line "N passed, N failed" (unit cases + scenarios).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+unit_out=$(tools/run-unit.sh build/unit/test_* 2>&1)
+unit_rc=$?
+printf '%s\n' "$unit_out"
+integ_out=$(tools/run-integration.sh 2>&1)
+integ_rc=$?
+printf '%s\n' "$integ_out"
+
+count() {
+    local v
+    v=$(printf '%s\n' "$1" | sed -nE "s/^$2: ([0-9]+) passed, ([0-9]+) failed$/\\$3/p")
+    echo "${v:-0}"
+}
+passed=$(($(count "$unit_out" unit 1) + $(count "$integ_out" integration 1)))
+failed=$(($(count "$unit_out" unit 2) + $(count "$integ_out" integration 2)))
+[[ $unit_rc != 0 || $integ_rc != 0 ]] && ((failed == 0)) && failed=1
+echo "$passed passed, $failed failed"
+((failed == 0))
