@@ -17,6 +17,7 @@ struct boot_options {
     enum test_fault fault;      /* fault=pf|gp|ud|ap-pf|panic */
     bool tsc_ref_pit;           /* tsc_ref=pit (default hpet) */
     bool module_crc;            /* module_crc: print each module's CRC-32 */
+    bool acpi_dump;             /* acpi_dump: print the ACPI tables in hex */
 };
 
 /* Parses the command line; prints a warning line for each unknown or

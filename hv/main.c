@@ -25,13 +25,6 @@ static struct boot_info boot_info;
 static struct boot_options options;
 static uint64_t entry_tsc;
 
-static const void *read_loader_memory(uint64_t pa, size_t len)
-{
-    if (pa + len < pa || pa + len > GiB(4) || pa == 0)
-        return NULL;
-    return (const void *)(uintptr_t)pa;
-}
-
 static void print_memory_map(const struct boot_info *bi)
 {
     printk("memory map (%u entries, %lu MiB usable):", bi->mmap_count, boot_usable_bytes(bi) >> 20);
@@ -144,7 +137,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
     percpu_bind(0);
     this_cpu()->state = CPU_ONLINE;
 
-    int mb_err = multiboot_parse(magic, mbi_pa, read_loader_memory, &boot_info);
+    int mb_err = multiboot_parse(magic, mbi_pa, mm_boot_read, &boot_info);
     char console[16] = "com2";
     if (mb_err == 0)
         cmdline_get(boot_info.cmdline, "console", console, sizeof console);
@@ -161,7 +154,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
     panic_set_action(options.on_fatal);
     print_memory_map(&boot_info);
 
-    platform_discover_acpi();
+    platform_discover_acpi(options.acpi_dump);
     require_vtx();
     relocate_modules(&boot_info);
     smp_install_trampoline();

@@ -162,6 +162,7 @@ struct table {
     const uint8_t *p; /* valid until the next read call */
     uint32_t len;
     char sig[5];
+    uint64_t pa;
 };
 
 /* Maps the table at pa (header first, then its full length). sig is set as
@@ -169,6 +170,7 @@ struct table {
 static int table_map(acpi_reader_fn read, uint64_t pa, struct table *t)
 {
     const uint8_t *h = read(pa, HDR_LEN);
+    t->pa = pa;
     t->p = NULL;
     t->sig[0] = '\0';
     if (!h)
@@ -395,19 +397,22 @@ static int parse_fadt(struct ctx *c, const struct table *t)
         dsdt = rd64(t->p + FADT_X_DSDT);
     if (dsdt == 0)
         dsdt = rd32(t->p + FADT_DSDT);
+    out->dsdt_pa = dsdt;
     return scan_dsdt(c, dsdt); /* t->p is dead from here on */
 }
 
-static void list_table(struct acpi_info *out, const char *sig)
+static void list_table(struct acpi_info *out, const struct table *t)
 {
-    if (out->table_count < ACPI_MAX_TABLES)
-        memcpy(out->table_sigs[out->table_count++], sig, 5);
+    if (out->table_count < ACPI_MAX_TABLES) {
+        out->table_pa[out->table_count] = t->pa;
+        memcpy(out->table_sigs[out->table_count++], t->sig, 5);
+    }
 }
 
 static int first_pass(struct ctx *c, const struct table *t, int status)
 {
     struct acpi_info *out = c->out;
-    list_table(out, t->sig);
+    list_table(out, t);
     if (status != 0)
         return 0; /* rejected: listed, not trusted */
     if (memcmp(t->sig, "APIC", 4) == 0 && !c->have_madt) {

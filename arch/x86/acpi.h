@@ -34,6 +34,8 @@ struct acpi_info {
 
     uint32_t table_count; /* every table listed by the RSDT/XSDT */
     char table_sigs[ACPI_MAX_TABLES][5];
+    uint64_t table_pa[ACPI_MAX_TABLES];
+    uint64_t dsdt_pa; /* from the FADT; 0 when absent */
 
     /* MADT: enabled processors only (local APIC and x2APIC entries). */
     uint64_t lapic_addr;

@@ -28,6 +28,13 @@ void mm_init_allocator(const struct boot_info *bi, uint64_t reserved_base, uint6
     page_alloc_reserve(&hv_page_alloc, reserved_base, reserved_len);
 }
 
+const void *mm_boot_read(uint64_t pa, size_t len)
+{
+    if (pa == 0 || pa + len < pa || pa + len > GiB(4))
+        return NULL;
+    return (const void *)(uintptr_t)pa;
+}
+
 /* Page-table pages must sit below 4 GiB: APs load CR3 in 32-bit mode. */
 static uint64_t alloc_table_page(void *ctx)
 {

@@ -26,6 +26,10 @@ uint64_t mm_alloc_stack(uint64_t size);
 /* Root of the hypervisor page tables (below 4 GiB, for the AP trampoline). */
 uint64_t mm_root(void);
 
+/* Reads loader/firmware memory while boot.S's identity map of the first
+ * 4 GiB is live (before mm_init_paging); NULL outside it and for page 0. */
+const void *mm_boot_read(uint64_t pa, size_t len);
+
 static inline void *phys_to_virt(uint64_t pa) { return (void *)(uintptr_t)pa; }
 
 #endif

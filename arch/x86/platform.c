@@ -7,6 +7,7 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/x2apic.h"
 #include "hv/console.h"
+#include "hv/fmt.h"
 #include "hv/percpu.h"
 
 #define CALIBRATION_WINDOW_US 10000
@@ -14,14 +15,6 @@
 #define HPET_MMIO_SIZE 0x400
 
 struct platform platform;
-
-/* During early boot the loader's 4 GiB identity map is still live. */
-static const void *read_boot_phys(uint64_t pa, size_t len)
-{
-    if (pa + len < pa || pa + len > GiB(4) || pa == 0)
-        return NULL;
-    return (const void *)(uintptr_t)pa;
-}
 
 static void print_acpi(const struct acpi_info *a)
 {
@@ -42,6 +35,36 @@ static void print_acpi(const struct acpi_info *a)
         printk("ACPI: power-off through PM1a_CNT port 0x%x, S5 SLP_TYP %u", a->pm1a_cnt_port, a->s5_slp_typ_a);
 }
 
+/* "acpi-dump SIG PA LEN" then "acpi-hex SIG OFFSET HEX" lines of 32 bytes:
+ * tools/acpi-capture.sh turns them back into table files, e.g. for the
+ * unit tests or a bug report from a board. */
+static void dump_table(const char *sig, uint64_t pa)
+{
+    const uint8_t *h = mm_boot_read(pa, 8);
+    if (!h)
+        return;
+    uint32_t len = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
+    const uint8_t *t = mm_boot_read(pa, len);
+    if (!t || len > MiB(1))
+        return;
+    printk("acpi-dump %s 0x%lx %u", sig, pa, len);
+    for (uint32_t off = 0; off < len; off += 32) {
+        char hex[65];
+        uint32_t n = MIN(32u, len - off);
+        for (uint32_t i = 0; i < n; i++)
+            fmt_snprintf(hex + 2 * i, 3, "%02x", t[off + i]);
+        printk("acpi-hex %s %u %s", sig, off, hex);
+    }
+}
+
+static void dump_tables(const struct acpi_info *a)
+{
+    for (uint32_t i = 0; i < a->table_count; i++)
+        dump_table(a->table_sigs[i], a->table_pa[i]);
+    if (a->dsdt_pa)
+        dump_table("DSDT", a->dsdt_pa);
+}
+
 static void fill_cpu_table(const struct acpi_info *a)
 {
     uint32_t bsp_id = (cpuid(1, 0).ebx >> 24) & 0xFF;
@@ -59,17 +82,19 @@ static void fill_cpu_table(const struct acpi_info *a)
     }
 }
 
-int platform_discover_acpi(void)
+int platform_discover_acpi(bool dump_tables_to_log)
 {
     struct acpi_info *a = &platform.acpi;
-    uint64_t rsdp = acpi_find_rsdp(read_boot_phys);
-    int err = rsdp ? acpi_parse(rsdp, read_boot_phys, a) : -E_NOENT;
+    uint64_t rsdp = acpi_find_rsdp(mm_boot_read);
+    int err = rsdp ? acpi_parse(rsdp, mm_boot_read, a) : -E_NOENT;
     if (err) {
         printk("ACPI: no usable tables (error %d): one CPU, no HPET, no ACPI power-off", err);
         fill_cpu_table(a);
         return err;
     }
     print_acpi(a);
+    if (dump_tables_to_log)
+        dump_tables(a);
     power_init(a);
     fill_cpu_table(a);
     return 0;

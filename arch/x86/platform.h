@@ -18,8 +18,9 @@ extern struct platform platform;
 
 /* Reads the ACPI tables (while the loader's identity map still covers the
  * firmware areas) and fills percpu_table from the MADT. Returns 0 or a
- * negative error; without ACPI the machine is taken as one CPU. */
-int platform_discover_acpi(void);
+ * negative error; without ACPI the machine is taken as one CPU. With
+ * dump_tables_to_log, every table is also printed in hex. */
+int platform_discover_acpi(bool dump_tables_to_log);
 
 /* After the hypervisor's own tables are live: maps the IOAPIC and HPET
  * registers, switches the boot CPU to x2APIC and calibrates the TSC
