@@ -17,12 +17,18 @@ HV_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-fil
 HV_ASFLAGS := -I. -MMD -MP -Wa,--noexecstack
 HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none -T linker.ld
 
-HV_C_SRCS  := $(sort $(wildcard hv/*.c arch/x86/*.c vmx/*.c drivers/*.c))
+# The scenario compiled in: configs/$(CONFIG).c, checked before linking.
+CONFIG     ?= demo
+HV_C_SRCS  := $(sort $(wildcard hv/*.c arch/x86/*.c vmx/*.c drivers/*.c)) configs/$(CONFIG).c
 HV_S_SRCS  := $(sort $(wildcard arch/x86/*.S vmx/*.S))
 HV_OBJS    := $(HV_C_SRCS:%.c=$(BUILD)/obj/%.o) $(HV_S_SRCS:%.S=$(BUILD)/obj/%.o)
 
+# Partition images: each partitions/*/*.mk adds its targets to PARTITION_IMAGES.
+PARTITION_IMAGES :=
+include $(sort $(wildcard partitions/*/*.mk))
+
 .PHONY: all iso deps unit test integration run bench clean help
-all: $(BUILD)/hv.elf $(BUILD)/hv.iso
+all: $(BUILD)/hv.elf $(BUILD)/hv.iso $(PARTITION_IMAGES)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -32,8 +38,18 @@ $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_ASFLAGS) -c $< -o $@
 
-$(BUILD)/hv64.elf: $(HV_OBJS) linker.ld
+$(BUILD)/hv64.elf: $(HV_OBJS) linker.ld $(BUILD)/config-$(CONFIG).ok
 	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
+
+# Build-time check of the static configuration (same checker as at boot).
+CONFIG_CHECK_SRCS := tools/config_check_main.c hv/config_check.c hv/fmt.c configs/$(CONFIG).c
+$(BUILD)/tools/config-check-$(CONFIG): $(CONFIG_CHECK_SRCS) hv/config.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CONFIG_CHECK_SRCS)
+
+$(BUILD)/config-$(CONFIG).ok: $(BUILD)/tools/config-check-$(CONFIG)
+	$(BUILD)/tools/config-check-$(CONFIG)
+	@touch $@
 
 $(BUILD)/hv.elf: $(BUILD)/hv64.elf
 	$(OBJCOPY) -O elf32-i386 $< $@

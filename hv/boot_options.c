@@ -19,7 +19,7 @@ static const struct choice fault_choices[] = {{"pf", FAULT_PF},       {"gp", FAU
                                               {"ap-pf", FAULT_AP_PF}, {"panic", FAULT_PANIC}, {NULL, 0}};
 static const struct choice tsc_ref_choices[] = {{"hpet", 0}, {"pit", 1}, {NULL, 0}};
 
-static const char *const known_keys[] = {"console", "debugcon", "on_fatal", "after_boot", "fault", "tsc_ref", "module_crc", "acpi_dump"};
+static const char *const known_keys[] = {"console", "debugcon", "on_fatal", "after_boot", "fault", "tsc_ref", "module_crc", "acpi_dump", "exit_with"};
 
 /* The value of option `key` among `choices`, or `fallback`. */
 static int pick(const char *cmdline, const char *key, const struct choice *choices, int fallback)
@@ -54,5 +54,6 @@ void boot_options_parse(const char *cmdline, struct boot_options *o)
     o->tsc_ref_pit = pick(cmdline, "tsc_ref", tsc_ref_choices, 0) == 1;
     o->module_crc = cmdline_has(cmdline, "module_crc");
     o->acpi_dump = cmdline_has(cmdline, "acpi_dump");
+    cmdline_get(cmdline, "exit_with", o->exit_with, sizeof o->exit_with);
     cmdline_for_each(cmdline, warn_unknown, NULL);
 }

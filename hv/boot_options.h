@@ -18,6 +18,7 @@ struct boot_options {
     bool tsc_ref_pit;           /* tsc_ref=pit (default hpet) */
     bool module_crc;            /* module_crc: print each module's CRC-32 */
     bool acpi_dump;             /* acpi_dump: print the ACPI tables in hex */
+    char exit_with[32];         /* exit_with=NAME: power off when partition NAME stops */
 };
 
 /* Parses the command line; prints a warning line for each unknown or

@@ -12,9 +12,11 @@
 #include "hv/boot_options.h"
 #include "hv/cmdline.h"
 #include "hv/console.h"
+#include "hv/config.h"
 #include "hv/crc32.h"
 #include "hv/fmt.h"
 #include "hv/panic.h"
+#include "hv/partition.h"
 #include "hv/percpu.h"
 #include "hv/version.h"
 #include "vmx/vmx.h"
@@ -50,6 +52,21 @@ static void require_vtx(void)
            caps.invept ? " INVEPT" : "", caps.vpid ? "yes" : "no", caps.preemption_timer ? "yes" : "no");
 }
 
+static void report_config_problem(const char *msg, void *ctx)
+{
+    (void)ctx;
+    printk("config error: %s", msg);
+}
+
+/* The build already checked the config (tools/config-check); checking it
+ * again costs little and guards against a hand-built image. */
+static void check_config(void)
+{
+    if (config_check(&hv_config, report_config_problem, NULL) != 0)
+        panic("config '%s' is invalid; no partition started", hv_config.name);
+    printk("config '%s': %u partition(s)", hv_config.name, hv_config.partition_count);
+}
+
 static void relocate_modules(struct boot_info *bi)
 {
     extern char __hv_start[], __hv_end[];
@@ -57,11 +74,16 @@ static void relocate_modules(struct boot_info *bi)
         {0, MiB(1), MEM_RESERVED},
         {(uint64_t)(uintptr_t)__hv_start, (uint64_t)(__hv_end - __hv_start), MEM_RESERVED},
     };
+    /* Modules go to the top of the hypervisor's own region, where no
+     * partition RAM can be. */
+    const struct cfg_range *hv = &hv_config.hypervisor;
     uint64_t dest, total;
-    if (modules_plan(bi, avoid, ARRAY_SIZE(avoid), GiB(4), &dest, &total) != 0)
-        panic("no room below 4 GiB for the %u boot module(s) (%lu bytes)", bi->module_count, total);
+    if (modules_plan(bi, avoid, ARRAY_SIZE(avoid), MIN(hv->base + hv->size, GiB(4)), &dest, &total) != 0 ||
+        (total && dest < hv->base))
+        panic("no room in the hypervisor's region [0x%lx, 0x%lx) for the %u boot module(s) (%lu bytes)", hv->base,
+              hv->base + hv->size, bi->module_count, total);
     modules_move(bi, dest, phys_to_virt);
-    mm_init_allocator(bi, dest, total);
+    mm_init_allocator(bi, hv->base, hv->size, dest, total);
     for (uint32_t i = 0; i < bi->module_count; i++) {
         const struct boot_module *m = &bi->modules[i];
         char crc[24] = "";
@@ -70,12 +92,6 @@ static void relocate_modules(struct boot_info *bi)
         printk("module %u: '%s' %lu bytes at 0x%lx%s%s%s", i, m->name, m->end - m->start, m->start, crc,
                m->args[0] ? " args: " : "", m->args);
     }
-}
-
-static NORETURN void idle_forever(void)
-{
-    for (;;)
-        cpu_halt();
 }
 
 /* Read through a volatile so the compiler cannot see the address. */
@@ -119,7 +135,7 @@ static NORETURN void ap_main(uint32_t index)
         printk("fault=ap-pf: cpu 1 writes to hypervisor text (mapped read-only)");
         *(volatile uint8_t *)(uintptr_t)&hv_main = 0xCC;
     }
-    idle_forever();
+    partition_cpu_main();
 }
 
 static void start_cpus(void)
@@ -179,5 +195,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
         printk("after_boot=magic: Bochs magic breakpoint");
         __asm__ __volatile__("xchg %%bx, %%bx" ::: "memory");
     }
-    idle_forever();
+    check_config();
+    partitions_setup(&boot_info, options.exit_with);
+    partition_cpu_main();
 }

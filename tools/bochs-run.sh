@@ -2,7 +2,7 @@
 # Boots an ISO in Bochs (headless) and captures the serial ports.
 #
 #   tools/bochs-run.sh [options] ISO
-#     --out DIR        logs: DIR/com1.log, DIR/com2.log, DIR/bochs.log,
+#     --out DIR        logs: DIR/com1.log .. com3.log, DIR/bochs.log,
 #                      DIR/bochsrc (default build/run)
 #     --cpus N         CPUs (default 2)
 #     --ips N          emulated instructions per second, which is also the
@@ -39,8 +39,8 @@ iso=${1:?usage: bochs-run.sh [options] ISO}
 [[ -f $iso ]] || { echo "bochs-run: no such ISO: $iso" >&2; exit 2; }
 
 mkdir -p "$out"
-rm -f "$out"/com1.log "$out"/com2.log "$out"/bochs.log "$out"/bochs.out "$out"/end
-touch "$out"/com1.log "$out"/com2.log
+rm -f "$out"/com[1-4].log "$out"/bochs.log "$out"/bochs.out "$out"/end
+touch "$out"/com1.log "$out"/com2.log "$out"/com3.log
 
 # Bochs has no headless display: the RFB (VNC) server with timeout=0 does
 # not wait for a client. Each run listens on the next free port from 5900.
@@ -55,6 +55,7 @@ ata0-master: type=cdrom, path="$iso", status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev="$out/com1.log"
 com2: enabled=1, mode=file, dev="$out/com2.log"
+com3: enabled=1, mode=file, dev="$out/com3.log"
 port_e9_hack: enabled=1
 magic_break: enabled=1
 clock: sync=none, time0=946684800
@@ -80,14 +81,14 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM
 
 if [[ $interactive == 1 ]]; then
     echo "Bochs is running (logs in $out). Hypervisor console (COM2) and COM1 follow; Ctrl-C stops." >&2
-    tail -q -n +1 -f "$out/com2.log" "$out/com1.log" --pid=$pid &
+    tail -q -n +1 -f "$out/com2.log" "$out/com1.log" "$out/com3.log" --pid=$pid &
     wait $pid
     exit 0
 fi
 
 matched=0
 while kill -0 $pid 2>/dev/null; do
-    if [[ -n $until ]] && grep -qaE "$until" "$out/com1.log" "$out/com2.log"; then
+    if [[ -n $until ]] && grep -qaE "$until" "$out"/com[1-3].log; then
         matched=1
         sleep 0.3   # let the rest of the line(s) reach the file
         kill $pid 2>/dev/null

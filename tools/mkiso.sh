@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds a hybrid (BIOS CD and USB-stick) GRUB ISO.
-#   tools/mkiso.sh OUT.iso HV.ELF "HV COMMAND LINE" [MODULE[:ARGS]...]
-# Each module is loaded with `module --nounzip /boot/NAME NAME ARGS`.
+#   tools/mkiso.sh OUT.iso HV.ELF "HV COMMAND LINE" [FILE[@NAME][:ARGS]...]
+# Each module is loaded with `module --nounzip /boot/NAME NAME ARGS`; NAME
+# defaults to the file's basename. The hypervisor finds partition images by
+# NAME (configs/*.c), and appends ARGS to that partition's command line.
 # Write it to a stick with: dd if=OUT.iso of=/dev/sdX bs=4M conv=fsync
 set -euo pipefail
 out=$1 hv=$2 cmdline=$3
@@ -23,6 +25,10 @@ cp "$hv" "$tree/boot/hv.elf"
         args=""
         [[ $spec == *:* ]] && args=${spec#*:}
         name=$(basename "$file")
+        if [[ $file == *@* ]]; then
+            name=${file#*@}
+            file=${file%@*}
+        fi
         cp "$file" "$tree/boot/$name"
         echo "    module --nounzip /boot/$name $name $args"
     done

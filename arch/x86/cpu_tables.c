@@ -107,3 +107,5 @@ void cpu_tables_init(uint32_t cpu_index)
                          : "m"(gdtr), "i"((uint64_t)BOOT_CS64), "i"(BOOT_DS), "r"(SEL_TSS), "m"(idtr)
                          : "rax", "memory");
 }
+
+uint64_t cpu_tss_base(uint32_t cpu_index) { return (uint64_t)(uintptr_t)&cpu_tables[cpu_index].tss; }

@@ -66,8 +66,7 @@ void exception_dispatch(struct exception_frame *f)
     if (f->vector == VEC_NMI) {
         if (nmi_stop_requested)
             cpu_stop_forever(); /* panic on another CPU: stop quietly */
-        printk("cpu %u: unexpected NMI at RIP %016lx, ignored", this_cpu()->index, f->rip);
-        return;
+        return; /* a wake-up: whoever sent it left a flag to look at */
     }
     dump_frame(f, this_cpu()->index);
     hv_stop_this_cpu("exception in the hypervisor");

@@ -21,6 +21,9 @@ struct exception_frame {
  * and #MC), then loads the shared IDT. */
 void cpu_tables_init(uint32_t cpu_index);
 
+/* Linear address of cpu_index's TSS (VMCS host state). */
+uint64_t cpu_tss_base(uint32_t cpu_index);
+
 /* Set by the panic path: an NMI then stops the receiving CPU. */
 extern volatile bool nmi_stop_requested;
 

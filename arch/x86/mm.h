@@ -9,9 +9,12 @@
 
 extern struct page_alloc hv_page_alloc;
 
-/* Sets up the page allocator from the memory map, reserving low memory,
- * the hypervisor image and [reserved_base, +reserved_len) (the modules). */
-void mm_init_allocator(const struct boot_info *bi, uint64_t reserved_base, uint64_t reserved_len);
+/* Sets up the page allocator from the usable RAM inside the hypervisor's
+ * own region [pool_base, +pool_size) (partition RAM is never handed out),
+ * reserving low memory, the image and [reserved_base, +reserved_len)
+ * (the boot modules). */
+void mm_init_allocator(const struct boot_info *bi, uint64_t pool_base, uint64_t pool_size, uint64_t reserved_base,
+                       uint64_t reserved_len);
 
 /* Builds the tables from the memory map and loads CR3. 0 or -E_NOMEM. */
 int mm_init_paging(const struct boot_info *bi);
@@ -22,6 +25,9 @@ int mm_map_mmio(uint64_t pa, uint64_t len);
 /* Allocates a stack of `size` bytes with an unmapped guard page below it
  * (an overflow faults instead of corrupting memory). Returns its top. */
 uint64_t mm_alloc_stack(uint64_t size);
+
+/* Allocates n zeroed, contiguous pages below 4 GiB; 0 when out of memory. */
+uint64_t mm_alloc_pages(uint64_t n);
 
 /* Root of the hypervisor page tables (below 4 GiB, for the AP trampoline). */
 uint64_t mm_root(void);

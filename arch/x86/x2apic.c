@@ -62,3 +62,5 @@ void x2apic_send_sipi(uint32_t apic_id, uint8_t vector)
 }
 
 void x2apic_send_nmi_all_but_self(void) { send_icr(0, ICR_DM_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF); }
+
+void x2apic_send_nmi(uint32_t apic_id) { send_icr(apic_id, ICR_DM_NMI | ICR_LEVEL_ASSERT); }

@@ -14,5 +14,6 @@ uint32_t x2apic_id(void);
 void x2apic_send_init(uint32_t apic_id);
 void x2apic_send_sipi(uint32_t apic_id, uint8_t vector);
 void x2apic_send_nmi_all_but_self(void);
+void x2apic_send_nmi(uint32_t apic_id);
 
 #endif

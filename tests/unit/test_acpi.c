@@ -2,7 +2,8 @@
  * image that the parser reads through mem_read().
  *
  * Captured sets: tests/unit/data/acpi/<set>/ holds one binary file per table,
- * as copied from /sys/firmware/acpi/tables (the directory can be overridden
+ * as copied from /sys/firmware/acpi/tables or converted from the hypervisor's
+ * acpi_dump log by tools/acpi-capture.sh (the directory can be overridden
  * with ACPI_TEST_DATA). boot_captured() places the DSDT, points the FADT at
  * it, lists every other table under an XSDT and puts a v2 RSDP in the BIOS
  * area. To add a set: copy its files, add its name to captured_sets[] and
@@ -269,7 +270,7 @@ static const uint8_t NO_S5[] = {0x08, 'F', 'O', 'O', '_', 0x00};
 
 /* --------------------------------------------------------- captured sets */
 
-static const char *const captured_sets[] = {"hostvm"};
+static const char *const captured_sets[] = {"hostvm", "bochs", "qemu"};
 
 #define MAX_BLOBS 64
 
@@ -453,6 +454,110 @@ TEST(captured_hostvm)
     CHECK_EQ(info.acpi_enable_value, 0);
     CHECK(!info.has_s5);
     CHECK_EQ(cap.dsdt_len, 3923);
+}
+
+/* Bochs 2.7 BIOS, i440FX, 2 CPUs (tools/acpi-capture.sh bochs; tables as
+ * `iasl -d` shows them, the boot log agreeing): ACPI 1.0 (RSDT: FACP APIC
+ * SSDT HPET; the harness lists them sorted by file name). MADT: local APIC
+ * ids 0 and 1, IOAPIC id 2 at 0xFEC00000 from GSI 0, one override (IRQ 0 ->
+ * GSI 2, flags 0). 116-byte FADT (revision 1, no X_ fields): PM1a_CNT 0xB004,
+ * no PM1b, PM timer 0xB008, SMI_CMD 0xB2 / ACPI_ENABLE 0xF1. HPET 0 at
+ * 0xFED00000, minimum tick 0. The SSDT only declares \_PR.CPU0/CPU1; the
+ * DSDT's \_S5 is Package { Zero, Zero, Zero, Zero }. */
+TEST(captured_bochs)
+{
+    struct acpi_info info;
+    struct captured cap;
+    int rc = boot_captured("bochs", mem_read, &info, &cap);
+    CHECK_EQ(rc, 0);
+    if (rc)
+        return;
+    CHECK_EQ(info.table_count, 4);
+    CHECK_STR(info.table_sigs[0], "APIC");
+    CHECK_STR(info.table_sigs[1], "FACP");
+    CHECK_STR(info.table_sigs[2], "HPET");
+    CHECK_STR(info.table_sigs[3], "SSDT");
+    CHECK_EQ(info.lapic_addr, 0xFEE00000u);
+    CHECK_EQ(info.cpu_count, 2);
+    CHECK_EQ(info.apic_ids[0], 0);
+    CHECK_EQ(info.apic_ids[1], 1);
+    CHECK_EQ(info.ioapic_count, 1);
+    CHECK_EQ(info.ioapics[0].id, 2);
+    CHECK_EQ(info.ioapics[0].addr, 0xFEC00000u);
+    CHECK_EQ(info.ioapics[0].gsi_base, 0);
+    CHECK_EQ(info.override_count, 1);
+    CHECK_EQ(info.overrides[0].bus_irq, 0);
+    CHECK_EQ(info.overrides[0].gsi, 2);
+    CHECK_EQ(info.overrides[0].flags, 0);
+    CHECK(info.has_hpet);
+    CHECK_EQ(info.hpet_addr, 0xFED00000u);
+    CHECK_EQ(info.hpet_number, 0);
+    CHECK_EQ(info.hpet_min_tick, 0);
+    CHECK(info.has_fadt);
+    CHECK_EQ(info.pm1a_cnt_port, 0xB004);
+    CHECK_EQ(info.pm1b_cnt_port, 0);
+    CHECK_EQ(info.pm_timer_port, 0xB008);
+    CHECK_EQ(info.smi_cmd_port, 0xB2);
+    CHECK_EQ(info.acpi_enable_value, 0xF1);
+    CHECK(info.has_s5);
+    CHECK_EQ(info.s5_slp_typ_a, 0);
+    CHECK_EQ(info.s5_slp_typ_b, 0);
+    CHECK_EQ(cap.dsdt_len, 3640);
+}
+
+/* QEMU (TCG, pc machine, SeaBIOS, -smp 2; tools/acpi-capture.sh qemu):
+ * ACPI 1.0 (RSDT: FACP APIC HPET WAET). MADT: local APIC ids 0 and 1,
+ * IOAPIC id 0 at 0xFEC00000 from GSI 0, five overrides: IRQ 0 -> GSI 2
+ * (flags 0), IRQs 5, 9, 10, 11 to the same GSI, level/active high (0x000D);
+ * the local APIC NMI entry is ignored. 116-byte FADT (revision 1): PM1a_CNT
+ * 0x604, no PM1b, PM timer 0x608, SMI_CMD 0xB2 / ACPI_ENABLE 0xF1. HPET 0 at
+ * 0xFED00000, minimum tick 0. \_S5 (in Scope (\) of the DSDT) is
+ * Package { Zero, Zero, Zero, Zero }. */
+TEST(captured_qemu)
+{
+    static const uint8_t level_irqs[] = {5, 9, 10, 11};
+    struct acpi_info info;
+    struct captured cap;
+    int rc = boot_captured("qemu", mem_read, &info, &cap);
+    CHECK_EQ(rc, 0);
+    if (rc)
+        return;
+    CHECK_EQ(info.table_count, 4);
+    CHECK_STR(info.table_sigs[0], "APIC");
+    CHECK_STR(info.table_sigs[1], "FACP");
+    CHECK_STR(info.table_sigs[2], "HPET");
+    CHECK_STR(info.table_sigs[3], "WAET");
+    CHECK_EQ(info.lapic_addr, 0xFEE00000u);
+    CHECK_EQ(info.cpu_count, 2);
+    CHECK_EQ(info.apic_ids[0], 0);
+    CHECK_EQ(info.apic_ids[1], 1);
+    CHECK_EQ(info.ioapic_count, 1);
+    CHECK_EQ(info.ioapics[0].id, 0);
+    CHECK_EQ(info.ioapics[0].addr, 0xFEC00000u);
+    CHECK_EQ(info.ioapics[0].gsi_base, 0);
+    CHECK_EQ(info.override_count, 5);
+    CHECK_EQ(info.overrides[0].bus_irq, 0);
+    CHECK_EQ(info.overrides[0].gsi, 2);
+    CHECK_EQ(info.overrides[0].flags, 0);
+    for (size_t i = 0; i < ARRAY_SIZE(level_irqs); i++) {
+        CHECK_EQ(info.overrides[1 + i].bus_irq, level_irqs[i]);
+        CHECK_EQ(info.overrides[1 + i].gsi, level_irqs[i]);
+        CHECK_EQ(info.overrides[1 + i].flags, 0x000D);
+    }
+    CHECK(info.has_hpet);
+    CHECK_EQ(info.hpet_addr, 0xFED00000u);
+    CHECK_EQ(info.hpet_number, 0);
+    CHECK_EQ(info.hpet_min_tick, 0);
+    CHECK(info.has_fadt);
+    CHECK_EQ(info.pm1a_cnt_port, 0x604);
+    CHECK_EQ(info.pm1b_cnt_port, 0);
+    CHECK_EQ(info.pm_timer_port, 0x608);
+    CHECK_EQ(info.smi_cmd_port, 0xB2);
+    CHECK_EQ(info.acpi_enable_value, 0xF1);
+    CHECK(info.has_s5);
+    CHECK_EQ(info.s5_slp_typ_a, 0);
+    CHECK_EQ(info.s5_slp_typ_b, 0);
+    CHECK_EQ(cap.dsdt_len, 6612);
 }
 
 /* ------------------------------------------------------------- RSDP/root */

@@ -1,0 +1,51 @@
+/* The standard scenario on a 2-CPU, 512 MiB machine (Bochs in the tests):
+ * an RTOS partition on CPU 1 and a general-purpose partition on the boot
+ * CPU. Guest RAM starts at guest-physical 0 in both; the hypervisor keeps
+ * the first 64 MiB (image, page tables, stacks, boot modules). */
+#include "hv/config.h"
+
+#define COM1 0x3F8
+#define COM3 0x3E8
+#define HPET_MMIO 0xFED00000
+
+const struct hv_config hv_config = {
+    .name = "demo",
+    .cpu_count = 2,
+    .ram_count = 2,
+    .ram = {{0, 0x9F000}, {MiB(1), MiB(511)}},
+    .hypervisor = {0, MiB(64)},
+    .partition_count = 2,
+    .partitions = {
+        {
+            .name = "rtos",
+            .cpus = 1u << 1,
+            .mem_count = 2,
+            .mem = {
+                {CFG_MEM_RAM, 0, MiB(64), MiB(32)},
+                {CFG_MEM_MMIO, HPET_MMIO, HPET_MMIO, 0x1000}, /* its timer */
+            },
+            .io_count = 1,
+            .io = {{COM3, 8}}, /* its console */
+            .pin_count = 2,
+            .ioapic_pins = {20, 21}, /* HPET comparator routes */
+            .image = "rtos.elf",
+            .cmdline = "console=com3",
+            .rpc_serve = {"sysinfo", "echo"},
+            .rpc_bind = {"gpos/sysinfo", "gpos/echo"},
+        },
+        {
+            .name = "gpos",
+            .cpus = 1u << 0,
+            .mem_count = 1,
+            .mem = {{CFG_MEM_RAM, 0, MiB(128), MiB(128)}},
+            .io_count = 1,
+            .io = {{COM1, 8}},
+            .pin_count = 1,
+            .ioapic_pins = {4}, /* COM1 */
+            .image = "gpos.elf",
+            .cmdline = "console=com1",
+            .rpc_serve = {"sysinfo", "echo"},
+            .rpc_bind = {"rtos/sysinfo", "rtos/echo"},
+        },
+    },
+};

@@ -1,0 +1,90 @@
+/* Hypercalls (ABI in include/hv_abi.h). Every guest address is checked to
+ * lie inside the caller's own RAM before anything is read or written. */
+#include "arch/x86/platform.h"
+#include "hv/console.h"
+#include "hv/partition.h"
+#include "hv/string.h"
+#include "vmx/vcpu.h"
+
+static int64_t console_write(const struct partition *p, uint64_t gpa, uint64_t len)
+{
+    if (len > HV_CONSOLE_MAX)
+        return HV_EINVAL;
+    if (len == 0)
+        return 0;
+    const char *src = guest_ram_ptr(&p->ram, gpa, len);
+    if (!src)
+        return HV_EFAULT;
+    /* One log line per guest line; control characters (terminal escapes)
+     * become '.'. The source is read once, so a guest changing it
+     * meanwhile only garbles its own message. */
+    char line[HV_CONSOLE_MAX + 1];
+    size_t n = 0;
+    for (uint64_t i = 0; i < len; i++) {
+        char c = src[i];
+        if (c == '\n') {
+            line[n] = '\0';
+            printk("%s: %s", p->cfg->name, line);
+            n = 0;
+        } else {
+            line[n++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? c : '.';
+        }
+    }
+    if (n) {
+        line[n] = '\0';
+        printk("%s: %s", p->cfg->name, line);
+    }
+    return (int64_t)len;
+}
+
+static int64_t partition_info(const struct vcpu *v, uint64_t gpa, uint64_t size)
+{
+    const struct partition *p = v->partition;
+    if (size < sizeof(struct hv_partition_info))
+        return HV_EINVAL;
+    struct hv_partition_info *info = guest_ram_ptr(&p->ram, gpa, sizeof *info);
+    if (!info)
+        return HV_EFAULT;
+    struct hv_partition_info out = {.abi_version = HV_ABI_VERSION, .partition_id = p->id};
+    strlcpy(out.name, p->cfg->name, sizeof out.name);
+    out.cpu_count = p->cpu_count;
+    for (uint32_t i = 0; i < p->cpu_count; i++) {
+        out.apic_ids[i] = p->apic_ids[i];
+        if (p->cpus[i] == v->cpu)
+            out.calling_cpu = i;
+    }
+    out.ram_bytes = p->ram_bytes;
+    out.tsc_hz = platform.tsc_hz;
+    memcpy(info, &out, sizeof out);
+    return sizeof out;
+}
+
+static int64_t exit_stats(const struct vcpu *v, uint64_t gpa, uint64_t size)
+{
+    if (size < sizeof(struct hv_exit_stats))
+        return HV_EINVAL;
+    void *dst = guest_ram_ptr(&v->partition->ram, gpa, sizeof(struct hv_exit_stats));
+    if (!dst)
+        return HV_EFAULT;
+    memcpy(dst, &v->stats, sizeof v->stats);
+    return sizeof v->stats;
+}
+
+int64_t hypercall_dispatch(struct vcpu *v)
+{
+    uint64_t mask = vcpu_in_64bit_mode() ? ~0ull : 0xFFFFFFFFull;
+    uint64_t op = v->regs.gpr[GPR_RAX] & mask;
+    uint64_t a1 = v->regs.gpr[GPR_RBX] & mask, a2 = v->regs.gpr[GPR_RCX] & mask;
+    switch (op) {
+    case HC_NULL:
+        return 0;
+    case HC_CONSOLE_WRITE:
+        return console_write(v->partition, a1, a2);
+    case HC_PARTITION_INFO:
+        return partition_info(v, a1, a2);
+    case HC_EXIT_STATS:
+        return exit_stats(v, a1, a2);
+    default:
+        return HV_ENOSYS;
+    }
+}

@@ -1,0 +1,292 @@
+/* Partition life cycle: built once at boot from the static config, run
+ * one vCPU per CPU, stopped alone when it misbehaves or powers off. */
+#include "hv/partition.h"
+
+#include <stdarg.h>
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/power.h"
+#include "arch/x86/x2apic.h"
+#include "hv/console.h"
+#include "hv/fmt.h"
+#include "hv/percpu.h"
+#include "hv/string.h"
+#include "vmx/bitmaps.h"
+#include "vmx/ept.h"
+#include "vmx/vcpu.h"
+
+#define COM2_BASE 0x2F8
+#define COM2_LAST 0x2FF
+
+struct partition partition_table[CFG_MAX_PARTITIONS];
+uint32_t partition_count;
+static volatile bool partitions_released;
+static const char *exit_with_name;
+static struct vcpu vcpu_table[HV_MAX_CPUS];
+
+/* ----------------------------------------------------------- ownership */
+
+bool partition_owns_apic_id(const struct partition *p, uint32_t apic_id)
+{
+    for (uint32_t i = 0; i < p->cpu_count; i++)
+        if (p->apic_ids[i] == apic_id)
+            return true;
+    return false;
+}
+
+bool partition_owns_pin(const struct partition *p, uint32_t pin)
+{
+    for (uint32_t i = 0; i < p->cfg->pin_count; i++)
+        if (p->cfg->ioapic_pins[i] == pin)
+            return true;
+    return false;
+}
+
+const char *port_owner(uint16_t port)
+{
+    if (port >= COM2_BASE && port <= COM2_LAST)
+        return "the hypervisor (its console)";
+    for (uint32_t i = 0; i < partition_count; i++) {
+        const struct cfg_partition *c = partition_table[i].cfg;
+        for (uint32_t k = 0; k < c->io_count; k++)
+            if (port >= c->io[k].base && port - c->io[k].base < c->io[k].count)
+                return partition_table[i].label;
+    }
+    return NULL;
+}
+
+const char *apic_id_owner(uint32_t apic_id)
+{
+    for (uint32_t i = 0; i < partition_count; i++)
+        if (partition_owns_apic_id(&partition_table[i], apic_id))
+            return partition_table[i].label;
+    return NULL;
+}
+
+/* --------------------------------------------------------------- setup */
+
+static bool take_cpus(struct partition *p, char *err, size_t errlen)
+{
+    for (uint32_t cpu = 0; cpu < 64; cpu++) {
+        if (!(p->cfg->cpus & (1ull << cpu)))
+            continue;
+        if (cpu >= percpu_count || percpu_table[cpu].state != CPU_ONLINE || p->cpu_count == HV_MAX_PARTITION_CPUS) {
+            fmt_snprintf(err, errlen, "CPU %u is not online on this machine", cpu);
+            return false;
+        }
+        p->cpus[p->cpu_count] = cpu;
+        p->apic_ids[p->cpu_count++] = percpu_table[cpu].apic_id;
+    }
+    return true;
+}
+
+static bool is_usable(const struct boot_info *bi, uint64_t base, uint64_t size)
+{
+    for (uint32_t i = 0; i < bi->mmap_count; i++) {
+        const struct mem_range *r = &bi->mmap[i];
+        if (r->type == MEM_USABLE && base >= r->base && base + size <= r->base + r->len)
+            return true;
+    }
+    return false;
+}
+
+/* Checks the RAM against the machine's memory map and wipes it, so a
+ * partition never sees what the firmware or the loader left there. */
+static bool take_ram(struct partition *p, const struct boot_info *bi, char *err, size_t errlen)
+{
+    for (uint32_t i = 0; i < p->cfg->mem_count; i++) {
+        const struct cfg_mem *m = &p->cfg->mem[i];
+        if (m->kind != CFG_MEM_RAM)
+            continue;
+        if (!is_usable(bi, m->host, m->size)) {
+            fmt_snprintf(err, errlen, "RAM [0x%lx, 0x%lx) is not usable RAM on this machine", m->host,
+                         m->host + m->size);
+            return false;
+        }
+        memset(phys_to_virt(m->host), 0, m->size);
+        p->ram.r[p->ram.count++] = (struct guest_ram_region){m->guest, m->size, phys_to_virt(m->host)};
+        p->ram_bytes += m->size;
+    }
+    return true;
+}
+
+static uint64_t alloc_table(void *ctx)
+{
+    (void)ctx;
+    return mm_alloc_pages(1);
+}
+
+static bool build_tables(struct partition *p, char *err, size_t errlen)
+{
+    p->ept = (struct page_table){.alloc_table = alloc_table, .phys_to_virt = phys_to_virt};
+    p->msr_bitmap_pa = mm_alloc_pages(1);
+    p->io_bitmap_pa = mm_alloc_pages(2);
+    if (ept_build(&p->ept, p->cfg, &p->eptp) != 0 || !p->msr_bitmap_pa || !p->io_bitmap_pa) {
+        fmt_snprintf(err, errlen, "out of hypervisor memory for its EPT and bitmaps");
+        return false;
+    }
+    msr_bitmap_build(phys_to_virt(p->msr_bitmap_pa));
+    io_bitmap_build(phys_to_virt(p->io_bitmap_pa), p->cfg->io, p->cfg->io_count);
+    return true;
+}
+
+/* Its kernel is the module named cfg->image; modules named
+ * "<partition>+<file>" are handed to that kernel as its own. */
+static bool load_kernel(struct partition *p, const struct boot_info *bi, char *err, size_t errlen)
+{
+    const struct boot_module *kernel = NULL;
+    struct loader_module mods[LOADER_MAX_MODULES];
+    uint32_t nmods = 0;
+    size_t prefix = strlen(p->cfg->name);
+    for (uint32_t i = 0; i < bi->module_count; i++) {
+        const struct boot_module *m = &bi->modules[i];
+        if (strcmp(m->name, p->cfg->image) == 0)
+            kernel = m;
+        else if (strncmp(m->name, p->cfg->name, prefix) == 0 && m->name[prefix] == '+' && nmods < LOADER_MAX_MODULES)
+            mods[nmods++] = (struct loader_module){m->name + prefix + 1, phys_to_virt(m->start), m->end - m->start,
+                                                   m->args};
+    }
+    if (!kernel) {
+        fmt_snprintf(err, errlen, "its image '%s' is not among the boot modules", p->cfg->image);
+        return false;
+    }
+    char cmdline[BOOT_CMDLINE_MAX];
+    fmt_snprintf(cmdline, sizeof cmdline, "%s%s%s", p->cfg->cmdline ? p->cfg->cmdline : "",
+                 kernel->args[0] ? " " : "", kernel->args);
+    char why[160];
+    if (loader_load(phys_to_virt(kernel->start), kernel->end - kernel->start, &p->ram, cmdline, mods, nmods,
+                    &p->entry, why, sizeof why) != 0) {
+        fmt_snprintf(err, errlen, "cannot load '%s': %s", p->cfg->image, why);
+        return false;
+    }
+    printk("%s: '%s' loaded, entry 0x%lx (%s), command line '%s', %u module(s)", p->label, p->cfg->image,
+           p->entry.rip, p->entry.mode == GUEST_ENTRY_LONG64 ? "64-bit" : "32-bit protected mode", cmdline, nmods);
+    return true;
+}
+
+static void setup_one(struct partition *p, const struct boot_info *bi)
+{
+    char err[160];
+    bool ok = take_cpus(p, err, sizeof err) && take_ram(p, bi, err, sizeof err) &&
+              build_tables(p, err, sizeof err) && load_kernel(p, bi, err, sizeof err);
+    if (!ok) {
+        printk("%s not started: %s", p->label, err);
+        p->state = PART_STOPPED;
+        return;
+    }
+    p->state = PART_READY;
+}
+
+void partitions_setup(const struct boot_info *bi, const char *exit_with)
+{
+    exit_with_name = exit_with && exit_with[0] ? exit_with : NULL;
+    partition_count = hv_config.partition_count;
+    for (uint32_t i = 0; i < partition_count; i++) {
+        struct partition *p = &partition_table[i];
+        p->id = i;
+        p->cfg = &hv_config.partitions[i];
+        fmt_snprintf(p->label, sizeof p->label, "partition '%s'", p->cfg->name);
+    }
+    for (uint32_t i = 0; i < partition_count; i++)
+        setup_one(&partition_table[i], bi);
+    __atomic_store_n(&partitions_released, true, __ATOMIC_RELEASE);
+}
+
+/* ----------------------------------------------------------------- run */
+
+static struct partition *partition_of_cpu(uint32_t cpu)
+{
+    for (uint32_t i = 0; i < partition_count; i++)
+        if (partition_table[i].cfg->cpus & (1ull << cpu))
+            return &partition_table[i];
+    return NULL;
+}
+
+static NORETURN void idle(void)
+{
+    for (;;)
+        cpu_halt();
+}
+
+NORETURN void partition_cpu_main(void)
+{
+    while (!__atomic_load_n(&partitions_released, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    uint32_t cpu = this_cpu()->index;
+    struct partition *p = partition_of_cpu(cpu);
+    if (!p || p->state != PART_READY)
+        idle();
+    struct vcpu *v = &vcpu_table[cpu];
+    bool first = p->cpus[0] == cpu;
+    struct vcpu_setup setup = {
+        .partition = p,
+        .eptp = p->eptp,
+        .msr_bitmap_pa = p->msr_bitmap_pa,
+        .io_bitmap_pa = p->io_bitmap_pa,
+        .vpid = cpu + 1, /* VPID 0 is the hypervisor's */
+        .entry = first ? &p->entry : NULL,
+    };
+    for (uint32_t i = 0; i < p->cpu_count; i++)
+        if (p->cpus[i] == cpu)
+            p->vcpus[i] = v;
+    if (vmx_cpu_enable() != 0 || vcpu_init(v, &setup) != 0) {
+        printk("cpu %u: cannot run %s", cpu, p->label);
+        idle();
+    }
+    p->state = PART_RUNNING;
+    printk("cpu %u: entering %s%s", cpu, p->label, first ? "" : " (waiting for its INIT-SIPI)");
+    vcpu_run(v);
+    partition_stop_current(-1, "its CPU %u could not enter it", cpu);
+}
+
+/* ---------------------------------------------------------------- stop */
+
+static void print_stats(const struct vcpu *v)
+{
+    char line[256];
+    size_t n = fmt_snprintf(line, sizeof line, "cpu %u exits: %lu total", v->cpu, v->stats.total);
+    for (uint32_t r = 0; r < HV_EXIT_REASONS && n < sizeof line; r++)
+        if (v->stats.by_reason[r])
+            n += fmt_snprintf(line + n, sizeof line - n, ", %s %lu", vcpu_exit_reason_name(r), v->stats.by_reason[r]);
+    printk("%s", line);
+}
+
+bool partition_stop_pending(const struct vcpu *v) { return v->partition->state == PART_STOPPED; }
+
+NORETURN void partition_park_cpu(struct vcpu *v)
+{
+    print_stats(v);
+    idle();
+}
+
+NORETURN void partition_stop_current(int exit_code, const char *fmt, ...)
+{
+    struct vcpu *v = vcpu_current();
+    struct partition *p = v->partition;
+    char reason[200];
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+
+    spin_lock(&p->lock);
+    bool first = p->state != PART_STOPPED;
+    p->state = PART_STOPPED;
+    if (first)
+        p->exit_code = exit_code;
+    spin_unlock(&p->lock);
+    if (!first)
+        partition_park_cpu(v);
+
+    printk("%s stopped: %s", p->label, reason);
+    for (uint32_t i = 0; i < p->cpu_count; i++)
+        if (p->cpus[i] != v->cpu)
+            x2apic_send_nmi(p->apic_ids[i]); /* its other CPUs exit and park */
+    print_stats(v);
+    if (exit_with_name && strcmp(exit_with_name, p->cfg->name) == 0) {
+        printk("exit_with=%s: ending the run with its exit code %d", p->cfg->name, exit_code);
+        power_off(exit_code < 0 ? POWER_EXIT_FAILURE : (uint8_t)exit_code);
+    }
+    idle();
+}

@@ -1,0 +1,71 @@
+/* Partitions: built from the static config at boot, one vCPU per
+ * physical CPU. The VT-x layer calls back into this file when a partition
+ * must stop or asks the core something (hypercalls, ownership). */
+#ifndef HV_PARTITION_H
+#define HV_PARTITION_H
+
+#include "arch/x86/paging.h"
+#include "hv/config.h"
+#include "hv/loader.h"
+#include "hv/multiboot.h"
+#include "hv/spinlock.h"
+#include "include/hv_abi.h"
+
+struct vcpu;
+
+enum partition_state { PART_EMPTY, PART_READY, PART_RUNNING, PART_STOPPED };
+
+struct partition {
+    uint32_t id;
+    const struct cfg_partition *cfg;
+    char label[HV_NAME_MAX + 16]; /* "partition 'name'", for messages */
+    volatile uint32_t state; /* enum partition_state */
+    int exit_code;
+    spinlock_t lock;
+    struct page_table ept;
+    uint64_t eptp;
+    uint64_t msr_bitmap_pa, io_bitmap_pa;
+    struct guest_ram ram;
+    uint64_t ram_bytes;
+    struct guest_entry entry;
+    uint32_t cpu_count;
+    uint32_t cpus[HV_MAX_PARTITION_CPUS];     /* physical CPU indices */
+    uint32_t apic_ids[HV_MAX_PARTITION_CPUS];
+    struct vcpu *vcpus[HV_MAX_PARTITION_CPUS];
+    uint32_t ioapic_regsel;                   /* its view of IOREGSEL */
+    uint8_t shutdown_match;                   /* progress through "Shutdown" on port 0x8900 */
+};
+
+extern struct partition partition_table[CFG_MAX_PARTITIONS];
+extern uint32_t partition_count;
+
+/* Boot CPU, once every CPU is online: checks the config against the
+ * machine, builds each partition (EPT, bitmaps, kernel loaded) and
+ * releases the CPUs. A partition that cannot be built is reported and
+ * left out; the others still start. */
+void partitions_setup(const struct boot_info *bi, const char *exit_with);
+
+/* Every CPU ends here: runs its partition's vCPU, or idles. */
+NORETURN void partition_cpu_main(void);
+
+/* Stops the partition of the vCPU on this CPU because of what it did
+ * (logged with the reason), stops its other CPUs, and parks this CPU.
+ * exit_code is what a power-off asked for, or -1 for a fault. */
+NORETURN void partition_stop_current(int exit_code, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* True when the partition of this vCPU was asked to stop (by another of
+ * its CPUs); the VT-x layer then parks this CPU. */
+bool partition_stop_pending(const struct vcpu *v);
+NORETURN void partition_park_cpu(struct vcpu *v);
+
+bool partition_owns_apic_id(const struct partition *p, uint32_t apic_id);
+bool partition_owns_pin(const struct partition *p, uint32_t pin);
+/* Who owns an I/O port or an APIC id: "partition 'name'", "the
+ * hypervisor", or NULL when nobody does. */
+const char *port_owner(uint16_t port);
+const char *apic_id_owner(uint32_t apic_id);
+
+/* The hypercall entry (hv/hypercall.c): returns the value for RAX. */
+int64_t hypercall_dispatch(struct vcpu *v);
+
+#endif

@@ -1,0 +1,51 @@
+/* One stub per IDT vector. Each pushes a dummy error code where the CPU
+ * pushes none (so every frame has the same shape), then its vector, and
+ * joins isr_common, which hands a struct frame (idt.h) to isr_dispatch.
+ * The handler may rewrite frame->eip to resume after a refused access. */
+
+    .text
+    .code32
+
+/* Vectors for which the CPU pushes an error code (SDM Vol. 3A 6.15). */
+#define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+    .altmacro
+    .macro stub v
+    .balign 16
+isr_\v:
+    .if !HAS_ERR(\v)
+    pushl $0
+    .endif
+    pushl $\v
+    jmp isr_common
+    .endm
+
+    .set i, 0
+    .rept 256
+    stub %i
+    .set i, i + 1
+    .endr
+
+isr_common:
+    pushal
+    pushl %esp          /* struct frame * */
+    cld
+    call isr_dispatch
+    addl $4, %esp
+    popal
+    addl $8, %esp       /* vector, error code */
+    iret
+
+    .macro entry v
+    .long isr_\v
+    .endm
+
+    .section .rodata
+    .balign 4
+    .globl isr_table
+isr_table:
+    .set i, 0
+    .rept 256
+    entry %i
+    .set i, i + 1
+    .endr

@@ -1,0 +1,127 @@
+/* Test kernel main flow: options, console, identity, start line, then
+ * bench / heartbeats / attack / stats in that order, then power-off. */
+#include "partitions/test/apic.h"
+#include "partitions/test/attacks.h"
+#include "partitions/test/bench.h"
+#include "partitions/test/cpu.h"
+#include "partitions/test/hypercall.h"
+#include "partitions/test/idt.h"
+#include "partitions/test/multiboot.h"
+#include "partitions/test/options.h"
+#include "partitions/test/power.h"
+#include "partitions/test/print.h"
+#include "partitions/test/serial.h"
+#include "partitions/test/stats.h"
+#include "partitions/test/tsc.h"
+
+void kmain(uint32_t magic, const struct mb_info *mbi);
+
+static struct options opt;
+static struct hv_partition_info info;
+
+/* Name and APIC id come from the hypervisor; bare metal has neither. */
+static int identify(uint32_t *apic_id)
+{
+    hv_detect();
+    int32_t r = hv_present() ? hc_partition_info(&info) : HV_ENOSYS;
+    if (r < 0) {
+        log_set_name(hv_present() ? "noinfo" : "bare");
+        *apic_id = cpuid(1, 0).ebx >> 24;
+        return r;
+    }
+    info.name[HV_NAME_MAX - 1] = 0;
+    log_set_name(info.name[0] ? info.name : "unnamed");
+    *apic_id = info.calling_cpu < HV_MAX_PARTITION_CPUS ? info.apic_ids[info.calling_cpu] : 0xFFFFFFFFu;
+    return r;
+}
+
+static void announce(uint32_t magic, const struct mb_info *mbi, uint32_t apic_id, int32_t info_r)
+{
+    struct mb_mem_summary mem;
+    struct x2apic_info xi;
+    const char *cmdline = mb_cmdline(mbi);
+
+    mb_mem_summary(mbi, &mem);
+    say("test kernel up: cpu APIC id %u, RAM %llu KiB (mmap: %u usable entries), tsc %llu Hz, cmdline '%s'", apic_id,
+        mem.usable_bytes >> 10, mem.usable_entries, tsc_hz(), cmdline ? cmdline : "");
+    if (magic != MB_BOOT_MAGIC)
+        say("warning: EAX 0x%08x is not the multiboot magic", magic);
+    if (!mem.from_mmap)
+        say("warning: no multiboot memory map");
+    if (info_r < 0)
+        say("no partition info (%d): %s, tsc from %s", info_r, hv_present() ? "hypercall failed" : "no hypervisor",
+            tsc_source());
+    else
+        say("partition %u '%s': %u cpu(s), RAM %llu KiB, abi %u", info.partition_id, info.name, info.cpu_count,
+            info.ram_bytes >> 10, info.abi_version);
+
+    /* Both ids, so a test can check the hypervisor's view against the CPU's. */
+    const char *src = info_r < 0 ? "CPUID.1" : "partition info";
+    x2apic_probe(&xi, opt.x2apic_keep);
+    if (!xi.supported)
+        say("x2APIC: not offered by CPUID; APIC id %u from %s", apic_id, src);
+    else if (!xi.id_ok)
+        say("x2APIC: id MSR 0x802 refused (#GP); APIC id %u from %s", apic_id, src);
+    else
+        say("x2APIC: id %u from MSR 0x802, APIC id %u from %s%s", xi.id, apic_id, src,
+            xi.enabled_by_us ? " (x2APIC mode enabled by this kernel)" : "");
+
+    for (uint32_t i = 0; i < opt.bad_count; i++)
+        say("warning: ignoring option '%s'", opt.bad[i]);
+}
+
+static void do_attack(const struct mb_info *mbi)
+{
+    struct mb_mem_summary mem;
+    mb_mem_summary(mbi, &mem);
+    struct attack_ctx ctx = {
+        .ram_end = info.ram_bytes ? info.ram_bytes : mem.usable_end, /* RAM starts at 0 */
+        .gp_continue = opt.gp_continue,
+    };
+    attack_run(opt.attack, &ctx);
+}
+
+void kmain(uint32_t magic, const struct mb_info *mbi)
+{
+    if (magic != MB_BOOT_MAGIC)
+        mbi = 0; /* not a multiboot loader: EBX means nothing */
+    options_parse(mb_cmdline(mbi), &opt);
+    serial_init(opt.console_port);
+    idt_init();
+
+    uint32_t apic_id;
+    int32_t info_r = identify(&apic_id);
+    tsc_init(info_r >= 0 ? info.tsc_hz : 0);
+    announce(magic, mbi, apic_id, info_r);
+
+    if (opt.bench_cpuid)
+        bench_cpuid();
+    if (opt.bench_vmcall)
+        bench_vmcall();
+
+    int attacked = 0;
+    if (opt.attack && (!opt.heartbeat_ms || opt.attack_after == 0)) {
+        do_attack(mbi);
+        attacked = 1;
+    }
+    if (opt.heartbeat_ms) {
+        uint64_t period = tsc_ticks_ms(opt.heartbeat_ms), next = rdtsc();
+        /* Deadlines advance by whole periods so the printing does not
+         * make the beat drift. */
+        for (uint32_t k = 1; !opt.beats || k <= opt.beats; k++) {
+            next += period;
+            tsc_wait_until(next);
+            say("heartbeat %u", k);
+            if (opt.attack && !attacked && k == opt.attack_after) {
+                do_attack(mbi);
+                attacked = 1;
+            }
+        }
+    }
+    if (opt.attack && !attacked) /* beats ran out before attack_after */
+        do_attack(mbi);
+
+    if (opt.stats)
+        stats_print();
+    power_off(&opt);
+}

@@ -1,0 +1,32 @@
+/* The kernel's command line (see README.md for the options). */
+#ifndef TESTPART_OPTIONS_H
+#define TESTPART_OPTIONS_H
+
+#include <stdint.h>
+
+enum exit_kind { EXIT_NONE, EXIT_CODE, EXIT_ACPI, EXIT_BOCHS };
+
+#define OPT_MAX_BAD 4
+
+struct options {
+    uint16_t console_port;  /* default COM1 */
+    uint32_t heartbeat_ms;  /* 0: no heartbeat */
+    uint32_t beats;         /* 0: beat forever */
+    enum exit_kind exit;
+    uint32_t exit_code;
+    const char *attack;     /* "KIND[:ARG[:ARG]]" or NULL */
+    uint32_t attack_after;  /* heartbeats before the attack (default 2) */
+    int bench_cpuid, bench_vmcall;
+    int stats;
+    int gp_continue;        /* every attack recovers from #GP, not just MSR ones */
+    int x2apic_keep;        /* do not switch an xAPIC-mode APIC to x2APIC */
+    uint32_t bad_count;     /* unknown or malformed key=value words */
+    const char *bad[OPT_MAX_BAD];
+};
+
+/* Parses a copy of cmdline (NULL = empty). Words without '=' other than
+ * the flags (e.g. the kernel path QEMU puts first) are ignored. Never
+ * prints: the console is chosen here. */
+void options_parse(const char *cmdline, struct options *o);
+
+#endif

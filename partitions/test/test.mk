@@ -1,0 +1,39 @@
+# The in-tree test kernel: a multiboot-1 ELF32 guest that integration
+# scenarios boot as a partition (see partitions/test/README.md). It also
+# boots bare-metal (qemu-system-i386 -kernel), so it can be checked
+# without the hypervisor.
+
+TESTPART_DIR    := partitions/test
+TESTPART_OBJDIR := $(BUILD)/partitions/test
+TESTPART_ELF    := $(BUILD)/partitions/testpart.elf
+
+# 32-bit freestanding: no libc, no libgcc (so no 64-bit `/` or `%`: see
+# lib.c's udiv64_32), no SSE (the guest never enables it).
+TESTPART_CFLAGS := -std=c11 -m32 -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
+	-I. -MMD -MP
+TESTPART_ASFLAGS := -m32 -I. -MMD -MP -Wa,--noexecstack
+TESTPART_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
+	-z noexecstack --build-id=none -T $(TESTPART_DIR)/linker.ld
+
+TESTPART_C_SRCS := $(sort $(wildcard $(TESTPART_DIR)/*.c))
+TESTPART_S_SRCS := $(sort $(wildcard $(TESTPART_DIR)/*.S))
+TESTPART_OBJS   := $(TESTPART_S_SRCS:$(TESTPART_DIR)/%.S=$(TESTPART_OBJDIR)/%_S.o) \
+	$(TESTPART_C_SRCS:$(TESTPART_DIR)/%.c=$(TESTPART_OBJDIR)/%.o)
+
+PARTITION_IMAGES += $(TESTPART_ELF)
+
+$(TESTPART_OBJDIR)/%.o: $(TESTPART_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPART_CFLAGS) -c $< -o $@
+
+$(TESTPART_OBJDIR)/%_S.o: $(TESTPART_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPART_ASFLAGS) -c $< -o $@
+
+$(TESTPART_ELF): $(TESTPART_OBJS) $(TESTPART_DIR)/linker.ld
+	$(LD) $(TESTPART_LDFLAGS) -o $@ $(TESTPART_OBJS)
+
+-include $(wildcard $(TESTPART_OBJDIR)/*.d)

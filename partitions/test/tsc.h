@@ -1,0 +1,16 @@
+/* TSC time base: the hypervisor's calibration, else the PIT's. */
+#ifndef TESTPART_TSC_H
+#define TESTPART_TSC_H
+
+#include <stdint.h>
+
+/* Uses hz if non-zero, else calibrates against PIT channel 2 (10 ms). */
+void tsc_init(uint64_t hz);
+uint64_t tsc_hz(void);
+const char *tsc_source(void); /* "hypervisor" or "PIT" */
+
+uint64_t tsc_ticks_ms(uint32_t ms);
+/* Busy-waits until the TSC reaches deadline. */
+void tsc_wait_until(uint64_t deadline);
+
+#endif

@@ -1,0 +1,2 @@
+UNIT_TESTS += bitmaps
+UNIT_SRCS_bitmaps := vmx/bitmaps.c vmx/msr_policy.c

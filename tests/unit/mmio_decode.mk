@@ -1,0 +1,2 @@
+UNIT_TESTS += mmio_decode
+UNIT_SRCS_mmio_decode := vmx/mmio_decode.c

@@ -1,0 +1,278 @@
+/* Tests for hv/config_check.c: the demo scenario (configs/demo.c) passes;
+ * each bad variant of it, with one defect, yields exactly one problem
+ * whose message names the offending partitions and ranges; variants at
+ * the edge of the rules stay valid. */
+#include <string.h>
+
+#include "hv/config.h"
+#include "unit.h"
+
+#define MAX_MSGS 8
+#define RTOS 0 /* partition indices in configs/demo.c */
+#define GPOS 1
+#define HPET_BASE 0xFED00000ull /* rtos's MMIO region, mem[1] */
+
+struct capture {
+    int count;
+    char msg[MAX_MSGS][256];
+};
+
+static void capture(const char *msg, void *ctx)
+{
+    struct capture *cap = ctx;
+    if (cap->count < MAX_MSGS)
+        snprintf(cap->msg[cap->count], sizeof cap->msg[0], "%s", msg);
+    cap->count++;
+}
+
+static int check(const struct hv_config *cfg, struct capture *cap)
+{
+    memset(cap, 0, sizeof *cap);
+    int n = config_check(cfg, capture, cap);
+    CHECK_EQ(n, cap->count);
+    return n;
+}
+
+static struct cfg_partition *part(struct hv_config *cfg, int i) { return &cfg->partitions[i]; }
+static void add_io(struct hv_config *c, int i, struct cfg_io io) { part(c, i)->io[part(c, i)->io_count++] = io; }
+static void add_mem(struct hv_config *c, int i, struct cfg_mem m) { part(c, i)->mem[part(c, i)->mem_count++] = m; }
+static void add_board(struct hv_config *c, struct cfg_range r) { c->ram[c->ram_count++] = r; }
+
+/* Each mutator puts exactly one defect into a copy of the demo config. */
+static void ram_overlap(struct hv_config *c) { part(c, GPOS)->mem[0].host = 0x5000000; }
+static void ram_in_hv(struct hv_config *c) { part(c, RTOS)->mem[0].host = MiB(32); }
+static void ram_off_board(struct hv_config *c) { part(c, GPOS)->mem[0].host = MiB(512); }
+static void ram_over_hole(struct hv_config *c)
+{
+    add_board(c, (struct cfg_range){MiB(600), MiB(100)});
+    part(c, GPOS)->mem[0].host = MiB(500); /* [500M, 628M): the hole [512M, 600M) inside */
+}
+static void ram_alias(struct hv_config *c) { add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_RAM, MiB(64), MiB(80), MiB(16)}); }
+static void cpu_twice(struct hv_config *c) { part(c, GPOS)->cpus = 3; }
+static void cpu_beyond(struct hv_config *c) { part(c, RTOS)->cpus = 1u << 2; }
+static void no_cpus(struct hv_config *c) { part(c, GPOS)->cpus = 0; }
+static void port_twice(struct hv_config *c) { part(c, GPOS)->io[0] = (struct cfg_io){0x3EC, 8}; }
+static void port_dup_own(struct hv_config *c) { add_io(c, GPOS, (struct cfg_io){0x3FF, 1}); }
+static void port_com2(struct hv_config *c) { add_io(c, GPOS, (struct cfg_io){0x2FC, 2}); }
+static void port_wrap(struct hv_config *c) { part(c, GPOS)->io[0] = (struct cfg_io){0xFFFC, 8}; }
+static void port_empty(struct hv_config *c) { part(c, GPOS)->io[0].count = 0; }
+static void pin_twice(struct hv_config *c) { part(c, GPOS)->ioapic_pins[0] = 20; }
+static void pin_twice_own(struct hv_config *c) { part(c, RTOS)->ioapic_pins[1] = 20; }
+static void pin_beyond(struct hv_config *c) { part(c, GPOS)->ioapic_pins[0] = 24; }
+static void no_image(struct hv_config *c) { part(c, GPOS)->image = NULL; }
+static void empty_image(struct hv_config *c) { part(c, RTOS)->image = ""; }
+static void no_ram(struct hv_config *c) { part(c, GPOS)->mem_count = 0; }
+static void ram_unaligned(struct hv_config *c) { part(c, RTOS)->mem[0].size = MiB(32) + 0x800; }
+static void ram_empty(struct hv_config *c) { part(c, RTOS)->mem[0].size = 0; }
+static void mem_bad_kind(struct hv_config *c) { part(c, RTOS)->mem[1].kind = (enum cfg_mem_kind)7; }
+static void mmio_unaligned(struct hv_config *c) { part(c, RTOS)->mem[1].host = HPET_BASE + 0x10; }
+static void mmio_shared(struct hv_config *c) { add_mem(c, GPOS, part(c, RTOS)->mem[1]); }
+static void mmio_in_hv(struct hv_config *c) { part(c, RTOS)->mem[1].host = MiB(1); }
+static void mmio_board(struct hv_config *c) { part(c, RTOS)->mem[1].host = MiB(300); }
+static void bind_serve_bad(struct hv_config *c) { part(c, GPOS)->rpc_serve[2] = "a/b"; }
+
+static void guest_overlap(struct hv_config *c)
+{
+    add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_RAM, MiB(16), MiB(96), MiB(16)});
+}
+
+static void mmio_over_ram(struct hv_config *c)
+{
+    part(c, RTOS)->mem[1] = (struct cfg_mem){CFG_MEM_MMIO, 0xE0000000, MiB(128), 0x1000};
+}
+
+static void mmio_over_guest_ram(struct hv_config *c)
+{
+    part(c, RTOS)->mem[1] = (struct cfg_mem){CFG_MEM_MMIO, MiB(8), HPET_BASE, 0x1000};
+}
+
+/* Renaming or unnaming gpos would also break rtos's bindings to it. */
+static void dup_name(struct hv_config *c)
+{
+    part(c, GPOS)->name = "rtos";
+    memset(part(c, RTOS)->rpc_bind, 0, sizeof part(c, RTOS)->rpc_bind);
+}
+
+static void empty_name(struct hv_config *c)
+{
+    part(c, GPOS)->name = "";
+    memset(part(c, RTOS)->rpc_bind, 0, sizeof part(c, RTOS)->rpc_bind);
+}
+
+static void bind_no_slash(struct hv_config *c) { part(c, RTOS)->rpc_bind[0] = "gpos"; }
+static void bind_no_part(struct hv_config *c) { part(c, RTOS)->rpc_bind[0] = "/echo"; }
+static void bind_no_module(struct hv_config *c) { part(c, RTOS)->rpc_bind[0] = "gpos/"; }
+static void bind_unknown(struct hv_config *c) { part(c, RTOS)->rpc_bind[0] = "nobody/echo"; }
+static void bind_self(struct hv_config *c) { part(c, RTOS)->rpc_bind[1] = "rtos/echo"; }
+static void bind_unserved(struct hv_config *c) { part(c, GPOS)->rpc_bind[1] = "rtos/nope"; }
+static void bind_prefix(struct hv_config *c) { part(c, RTOS)->rpc_bind[0] = "gp/echo"; }
+
+static void cpu_count_zero(struct hv_config *c) { c->cpu_count = 0; }
+static void cpu_count_big(struct hv_config *c) { c->cpu_count = 65; }
+static void parts_beyond(struct hv_config *c) { c->partition_count = CFG_MAX_PARTITIONS + 1; }
+static void parts_none(struct hv_config *c) { c->partition_count = 0; }
+static void board_beyond(struct hv_config *c) { c->ram_count = CFG_MAX_BOARD_RAM + 1; }
+static void mem_beyond(struct hv_config *c) { part(c, RTOS)->mem_count = CFG_MAX_MEM + 1; }
+static void io_beyond(struct hv_config *c) { part(c, GPOS)->io_count = CFG_MAX_IO + 1; }
+static void pins_beyond(struct hv_config *c) { part(c, GPOS)->pin_count = CFG_MAX_PINS + 1; }
+static void board_overlap(struct hv_config *c) { add_board(c, (struct cfg_range){MiB(500), MiB(100)}); }
+static void board_empty(struct hv_config *c) { add_board(c, (struct cfg_range){MiB(600), 0}); }
+static void hv_wraps(struct hv_config *c) { c->hypervisor = (struct cfg_range){~0ull - 0xFFF, 0x2000}; }
+
+static const struct bad_case {
+    const char *what;
+    void (*mutate)(struct hv_config *cfg);
+    const char *expect[4]; /* substrings of the one message */
+} bad_cases[] = {
+    {"host RAM overlap", ram_overlap,
+     {"'rtos' RAM [0x4000000, 0x6000000)", "'gpos' RAM [0x5000000, 0xd000000)"}},
+    {"host RAM twice in one partition", ram_alias,
+     {"'rtos' RAM [0x4000000, 0x6000000)", "'rtos' RAM [0x5000000, 0x6000000)"}},
+    {"RAM in hypervisor", ram_in_hv,
+     {"'rtos' RAM [0x2000000, 0x4000000)", "hypervisor", "[0x0, 0x4000000)"}},
+    {"RAM off board", ram_off_board, {"'gpos' RAM [0x20000000, 0x28000000)", "not inside board RAM"}},
+    {"RAM over board hole", ram_over_hole, {"'gpos' RAM [0x1f400000, 0x27400000)", "not inside board RAM"}},
+    {"CPU twice", cpu_twice, {"CPU 1 ", "'rtos'", "'gpos'"}},
+    {"CPU beyond", cpu_beyond, {"'rtos'", "0x4", "cpu_count 2"}},
+    {"no CPUs", no_cpus, {"'gpos' has no CPUs"}},
+    {"port twice", port_twice, {"'rtos' port range [0x3e8, 0x3f0)", "'gpos' port range [0x3ec, 0x3f4)"}},
+    {"port twice, one partition", port_dup_own,
+     {"'gpos' port range [0x3f8, 0x400)", "'gpos' port range [0x3ff, 0x400)"}},
+    {"COM2", port_com2, {"'gpos' port range [0x2fc, 0x2fe)", "COM2"}},
+    {"ports wrap", port_wrap, {"'gpos' port range [0xfffc, 0x10004)", "0xFFFF"}},
+    {"ports empty", port_empty, {"'gpos' port range [0x3f8, 0x3f8)", "empty"}},
+    {"pin twice", pin_twice, {"pin 20 ", "'rtos'", "'gpos'"}},
+    {"pin twice, one partition", pin_twice_own, {"'rtos'", "pin 20 twice"}},
+    {"pin beyond 23", pin_beyond, {"'gpos'", "pin 24 "}},
+    {"duplicate name", dup_name, {"#0", "#1", "'rtos'"}},
+    {"empty name", empty_name, {"partition #1 has no name"}},
+    {"no image", no_image, {"'gpos' has no image"}},
+    {"empty image", empty_image, {"'rtos' has no image"}},
+    {"no RAM", no_ram, {"'gpos' has no RAM"}},
+    {"unaligned RAM", ram_unaligned, {"'rtos' RAM", "size 0x2000800", "aligned"}},
+    {"empty RAM", ram_empty, {"'rtos' RAM", "empty"}},
+    {"unknown kind", mem_bad_kind, {"'rtos' region", "unknown kind"}},
+    {"unaligned MMIO", mmio_unaligned, {"'rtos' MMIO", "host 0xfed00010", "aligned"}},
+    {"guest-side overlap", guest_overlap,
+     {"'rtos' RAM at guest [0x0, 0x2000000)", "'rtos' RAM at guest [0x1000000, 0x2000000)"}},
+    {"MMIO over RAM", mmio_over_ram,
+     {"'rtos' MMIO [0x8000000, 0x8001000)", "'gpos' RAM [0x8000000, 0x10000000)"}},
+    {"MMIO over guest RAM", mmio_over_guest_ram,
+     {"'rtos' RAM at guest [0x0, 0x2000000)", "'rtos' MMIO at guest [0x800000, 0x801000)"}},
+    {"MMIO shared", mmio_shared, {"'rtos' MMIO [0xfed00000, 0xfed01000)", "'gpos' MMIO [0xfed00000,"}},
+    {"MMIO in hypervisor", mmio_in_hv, {"'rtos' MMIO [0x100000, 0x101000)", "hypervisor"}},
+    {"MMIO over free board RAM", mmio_board,
+     {"'rtos' MMIO [0x12c00000, 0x12c01000)", "board RAM [0x100000,"}},
+    {"bind without '/'", bind_no_slash, {"'rtos' rpc_bind 'gpos'", "partition/module"}},
+    {"bind without partition", bind_no_part, {"'rtos' rpc_bind '/echo'", "partition/module"}},
+    {"bind without module", bind_no_module, {"'rtos' rpc_bind 'gpos/'", "partition/module"}},
+    {"bind unknown partition", bind_unknown, {"'rtos' rpc_bind 'nobody/echo'", "no existing partition"}},
+    {"bind name prefix", bind_prefix, {"'rtos' rpc_bind 'gp/echo'", "no existing partition"}},
+    {"bind self", bind_self, {"'rtos' rpc_bind 'rtos/echo'", "its own"}},
+    {"bind unserved module", bind_unserved, {"'gpos' rpc_bind 'rtos/nope'", "does not serve"}},
+    {"serve bad module name", bind_serve_bad, {"'gpos' rpc_serve 'a/b'"}},
+    {"cpu_count 0", cpu_count_zero, {"cpu_count 0 "}},
+    {"cpu_count 65", cpu_count_big, {"cpu_count 65 "}},
+    {"partition_count beyond", parts_beyond, {"partition_count 9 "}},
+    {"no partitions", parts_none, {"partition_count 0 "}},
+    {"ram_count beyond", board_beyond, {"ram_count", "9 "}},
+    {"mem_count beyond", mem_beyond, {"'rtos' mem_count 9 "}},
+    {"io_count beyond", io_beyond, {"'gpos' io_count 17 "}},
+    {"pin_count beyond", pins_beyond, {"'gpos' pin_count 25 "}},
+    {"board RAM overlap", board_overlap,
+     {"board RAM [0x1f400000, 0x25800000)", "board RAM [0x100000, 0x20000000)"}},
+    {"board RAM empty", board_empty, {"board RAM 2 ", "empty"}},
+    {"hypervisor range wraps", hv_wraps, {"hypervisor", "wraps"}},
+};
+
+static void fail_case(int line, const char *what, const char *detail, const char *msg)
+{
+    char m[640];
+    snprintf(m, sizeof m, "case '%s': %s: \"%s\"", what, detail, msg);
+    unit_fail(__FILE__, line, m);
+}
+
+static void run_bad_case(const struct bad_case *bc)
+{
+    struct hv_config cfg = hv_config;
+    struct capture cap;
+    bc->mutate(&cfg);
+    int n = check(&cfg, &cap);
+    if (n != 1) {
+        char count[32];
+        snprintf(count, sizeof count, "%d problems, want 1", n);
+        fail_case(__LINE__, bc->what, count, n > 0 ? cap.msg[0] : "");
+        for (int i = 1; i < n && i < MAX_MSGS; i++)
+            printf("    also: %s\n", cap.msg[i]);
+        return;
+    }
+    for (int k = 0; k < 4 && bc->expect[k]; k++)
+        if (!strstr(cap.msg[0], bc->expect[k]))
+            fail_case(__LINE__, bc->what, bc->expect[k], cap.msg[0]);
+}
+
+TEST(config_demo_is_valid)
+{
+    struct capture cap;
+    CHECK_EQ(check(&hv_config, &cap), 0);
+    if (cap.count > 0)
+        unit_fail(__FILE__, __LINE__, cap.msg[0]);
+}
+
+TEST(config_each_defect_reported_once)
+{
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++)
+        run_bad_case(&bad_cases[i]);
+}
+
+TEST(config_message_format)
+{
+    struct hv_config cfg = hv_config;
+    struct capture cap;
+    cfg.partitions[RTOS].mem[0].host = 0x6000000;
+    cfg.partitions[RTOS].mem[0].size = MiB(16);
+    cfg.partitions[GPOS].mem[0].host = 0x4000000;
+    cfg.partitions[GPOS].mem[0].size = MiB(64);
+    CHECK_EQ(check(&cfg, &cap), 1);
+    CHECK_STR(cap.msg[0], "partition 'rtos' RAM [0x6000000, 0x7000000) overlaps "
+                          "partition 'gpos' RAM [0x4000000, 0x8000000)");
+}
+
+TEST(config_defects_add_up)
+{
+    struct hv_config cfg = hv_config;
+    struct capture cap;
+    no_image(&cfg);
+    pin_beyond(&cfg);
+    port_com2(&cfg);
+    CHECK_EQ(check(&cfg, &cap), 3);
+    CHECK_EQ(config_check(&cfg, NULL, NULL), 3); /* report is optional */
+}
+
+/* Variants at the edge of each rule, all valid. */
+static void edge_cases(struct hv_config *c)
+{
+    struct cfg_partition *g = part(c, GPOS);
+    c->cpu_count = 64;
+    g->cpus |= 1ull << 63;
+    c->ram[1].size = MiB(255); /* board RAM [1M, 256M) + [256M, 512M): abutting */
+    add_board(c, (struct cfg_range){MiB(256), MiB(256)});
+    g->mem[0].size = MiB(160); /* [128M, 288M) spans both ranges */
+    add_io(c, GPOS, (struct cfg_io){0xFFF8, 8}); /* up to 0xFFFF exactly */
+    add_io(c, GPOS, (struct cfg_io){0x2F0, 8});  /* just below COM2 */
+    add_io(c, GPOS, (struct cfg_io){0x300, 8});  /* just above COM2 */
+    g->ioapic_pins[g->pin_count++] = 23;
+    add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_RAM, MiB(32), MiB(96), MiB(32)}); /* guest and host abut */
+    for (int k = 0; k < CFG_MAX_RPC; k++)
+        g->rpc_serve[k] = k % 2 ? "echo" : "sysinfo"; /* full array, no NULL */
+}
+
+TEST(config_edges_are_valid)
+{
+    struct hv_config cfg = hv_config;
+    struct capture cap;
+    edge_cases(&cfg);
+    CHECK_EQ(check(&cfg, &cap), 0);
+    for (int i = 0; i < cap.count && i < MAX_MSGS; i++)
+        unit_fail(__FILE__, __LINE__, cap.msg[i]);
+}

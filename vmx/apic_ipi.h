@@ -1,0 +1,18 @@
+/* Guest writes to the x2APIC ICR (IPIs), validated against the
+ * partition's own CPUs before a real IPI is sent. */
+#ifndef VMX_APIC_IPI_H
+#define VMX_APIC_IPI_H
+
+#include "vmx/vcpu.h"
+
+/* Sends the IPI when every target belongs to the partition and the
+ * delivery mode is allowed; otherwise stops the partition with the
+ * reason. Pure decision logic is in apic_ipi_check(). */
+void apic_ipi_from_guest(struct vcpu *v, uint64_t icr);
+
+/* Returns NULL when allowed, else the reason. owns(apic_id) tells whether
+ * the partition owns an APIC id; all_cpus whether it owns every CPU. */
+const char *apic_ipi_check(uint64_t icr, bool (*owns)(const void *ctx, uint32_t apic_id), const void *ctx,
+                           bool all_cpus, uint32_t *bad_apic_id);
+
+#endif

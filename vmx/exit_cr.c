@@ -1,0 +1,104 @@
+/* Control-register writes that touch bits the hypervisor owns (those in
+ * the CR0/CR4 guest/host masks: what VMX fixes, and CR4.VMXE, which is
+ * hidden), and XSETBV, which always exits (Intel SDM Vol. 3C 26.1.3).
+ * Exit qualification for CR access: Table 28-3. */
+#include "arch/x86/cpu.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_asm.h"
+
+#define MSR_VMX_CR0_FIXED1 0x487
+#define MSR_VMX_CR4_FIXED1 0x489
+#define CR_NUMBER(q) ((q) & 0xF)
+#define CR_ACCESS_TYPE(q) (((q) >> 4) & 3)
+#define CR_GPR(q) (((q) >> 8) & 0xF)
+#define CR_LMSW_SOURCE(q) (((q) >> 16) & 0xFFFF)
+#define ACCESS_MOV_TO_CR 0
+#define ACCESS_LMSW 3
+#define CR0_PE (1ull << 0)
+#define CR0_PG (1ull << 31)
+#define CR4_VMXE_BIT (1ull << 13)
+#define CR4_PAE_BIT (1ull << 5)
+#define EFER_LME_BIT (1ull << 8)
+#define EFER_LMA_BIT (1ull << 10)
+
+/* Emulates what the CPU does to EFER.LMA when CR0.PG changes with
+ * EFER.LME set (SDM Vol. 3A 9.8.5). */
+static bool set_cr0(uint64_t value)
+{
+    uint64_t fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
+    if ((value >> 32) || (value & ~fixed1 & 0xFFFFFFFFull) || ((value & CR0_PG) && !(value & CR0_PE)))
+        return false;
+    uint64_t efer = vmread(VMCS_GUEST_EFER);
+    if ((value & CR0_PG) && (efer & EFER_LME_BIT)) {
+        if (!(vmread(VMCS_GUEST_CR4) & CR4_PAE_BIT))
+            return false;
+        efer |= EFER_LMA_BIT;
+    } else if (!(value & CR0_PG)) {
+        efer &= ~EFER_LMA_BIT;
+    }
+    vmwrite(VMCS_GUEST_EFER, efer);
+    vmcs_write_guest_cr(value, vmread(VMCS_CR4_SHADOW));
+    return true;
+}
+
+static bool set_cr4(uint64_t value)
+{
+    uint64_t fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
+    if ((value & CR4_VMXE_BIT) || (value & ~fixed1))
+        return false;
+    vmcs_write_guest_cr(vmread(VMCS_CR0_SHADOW), value);
+    return true;
+}
+
+void exit_cr_access(struct vcpu *v, uint64_t q)
+{
+    bool ok = false;
+    if (CR_ACCESS_TYPE(q) == ACCESS_MOV_TO_CR) {
+        uint64_t value = vcpu_get_gpr(v, (enum gpr)CR_GPR(q));
+        if (CR_NUMBER(q) == 0)
+            ok = set_cr0(value);
+        else if (CR_NUMBER(q) == 4)
+            ok = set_cr4(value);
+    } else if (CR_ACCESS_TYPE(q) == ACCESS_LMSW) {
+        /* LMSW sets CR0 bits 3:0 but cannot clear PE. */
+        uint64_t cr0 = vmread(VMCS_CR0_SHADOW);
+        ok = set_cr0((cr0 & ~0xEull) | (CR_LMSW_SOURCE(q) & 0xF) | (cr0 & CR0_PE));
+    }
+    if (!ok) {
+        vmx_inject_gp();
+        return;
+    }
+    vmx_advance_rip();
+}
+
+/* XCR0 rules (SDM Vol. 1 13.3): x87 always on, AVX needs SSE, the AVX-512
+ * state components together and with AVX, only supported components. */
+static bool xcr0_valid(uint64_t xcr0)
+{
+    struct cpuid_regs r = cpuid(0xD, 0);
+    uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
+    const uint64_t x87 = 1, sse = 2, avx = 4, avx512 = 0xE0;
+    if (!(xcr0 & x87) || (xcr0 & ~supported))
+        return false;
+    if ((xcr0 & avx) && !(xcr0 & sse))
+        return false;
+    if ((xcr0 & avx512) && ((xcr0 & avx512) != avx512 || !(xcr0 & avx)))
+        return false;
+    return true;
+}
+
+void exit_xsetbv(struct vcpu *v, uint64_t q)
+{
+    (void)q;
+    uint32_t index = (uint32_t)v->regs.gpr[GPR_RCX];
+    uint64_t value = (v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
+    if (index != 0 || !xcr0_valid(value)) {
+        vmx_inject_gp();
+        return;
+    }
+    /* One partition per CPU: the guest's XCR0 can simply be the CPU's. */
+    __asm__ __volatile__("xsetbv" ::"c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+    vmx_advance_rip();
+}

@@ -1,0 +1,85 @@
+/* EPT violations (Intel SDM Vol. 3C 29.3.3.2; qualification Table 28-7).
+ * The only guest-physical page emulated is the shared IOAPIC; any other
+ * access outside the partition's memory stops it, with the address, the
+ * kind of access and the guest RIP in the log. */
+#include "arch/x86/guest_paging.h"
+#include "arch/x86/ioapic.h"
+#include "hv/fmt.h"
+#include "hv/string.h"
+#include "vmx/exit.h"
+#include "vmx/ioapic_emul.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_asm.h"
+
+#define QUAL_READ (1u << 0)
+#define QUAL_WRITE (1u << 1)
+#define QUAL_FETCH (1u << 2)
+#define QUAL_LINEAR_VALID (1u << 7)
+#define MAX_INSN 15
+#define AR_L (1u << 13)
+#define AR_DB (1u << 14)
+#define EFER_LMA_BIT (1ull << 10)
+
+static bool read_guest_ram(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+    const struct partition *p = ctx;
+    const void *src = guest_ram_ptr(&p->ram, gpa, len);
+    if (!src)
+        return false;
+    memcpy(buf, src, len);
+    return true;
+}
+
+/* Copies up to MAX_INSN bytes at CS:RIP; returns how many were readable. */
+static size_t fetch_instruction(const struct partition *p, uint8_t *buf)
+{
+    struct guest_paging_state s = {vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR3), vmread(VMCS_GUEST_CR4),
+                                   vmread(VMCS_GUEST_EFER)};
+    uint64_t linear = vmread(VMCS_GUEST_CS_BASE) + vmread(VMCS_GUEST_RIP);
+    size_t n = 0;
+    while (n < MAX_INSN) {
+        uint64_t gpa;
+        if (guest_translate(&s, linear + n, GVA_ACCESS_FETCH, read_guest_ram, (void *)p, &gpa) != 0)
+            break;
+        size_t chunk = MIN((size_t)MAX_INSN - n, (size_t)(PAGE_SIZE - (gpa & (PAGE_SIZE - 1))));
+        if (!read_guest_ram((void *)p, gpa, buf + n, chunk))
+            break;
+        n += chunk;
+    }
+    return n;
+}
+
+static unsigned code_size_bits(void)
+{
+    uint32_t ar = (uint32_t)vmread(VMCS_GUEST_CS_AR);
+    if ((vmread(VMCS_GUEST_EFER) & EFER_LMA_BIT) && (ar & AR_L))
+        return 64;
+    return (ar & AR_DB) ? 32 : 16;
+}
+
+static const char *access_name(uint64_t q)
+{
+    return (q & QUAL_FETCH) ? "instruction fetch" : (q & QUAL_WRITE) ? "write" : "read";
+}
+
+void exit_ept_violation(struct vcpu *v, uint64_t q)
+{
+    uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+    uint64_t io = ioapic_base();
+    if (io && gpa >= io && gpa < io + IOAPIC_MMIO_SIZE && !(q & QUAL_FETCH)) {
+        uint8_t insn[MAX_INSN];
+        struct mmio_insn m;
+        size_t n = fetch_instruction(v->partition, insn);
+        if (mmio_decode(insn, n, code_size_bits(), &m) != 0)
+            partition_stop_current(-1, "IOAPIC access at RIP 0x%lx with an instruction the hypervisor cannot emulate",
+                                   vmread(VMCS_GUEST_RIP));
+        ioapic_emulate(v, (uint32_t)(gpa - io), &m);
+        vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + m.length);
+        return;
+    }
+    char linear[40] = "";
+    if (q & QUAL_LINEAR_VALID)
+        fmt_snprintf(linear, sizeof linear, " (guest linear 0x%lx)", vmread(VMCS_GUEST_LINEAR_ADDR));
+    partition_stop_current(-1, "EPT violation: %s at GPA 0x%lx%s, RIP 0x%lx: not memory of this partition",
+                           access_name(q), gpa, linear, vmread(VMCS_GUEST_RIP));
+}

@@ -1,0 +1,86 @@
+/* Port I/O the partition does not own (owned ports never exit: the I/O
+ * bitmap passes them). Power-off ports stop the partition with its exit
+ * code; a port owned by another partition or by the hypervisor stops it
+ * as hostile; a port nobody owns behaves like absent hardware (reads give
+ * all ones, writes are dropped), which is what OSes probe for.
+ * Exit qualification: Intel SDM Vol. 3C Table 28-5. */
+#include "arch/x86/platform.h"
+#include "hv/console.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_asm.h"
+
+#define QUAL_SIZE(q) (((q) & 7) + 1)
+#define QUAL_IN(q) (((q) >> 3) & 1)
+#define QUAL_STRING(q) (((q) >> 4) & 1)
+#define QUAL_REP(q) (((q) >> 5) & 1)
+#define QUAL_PORT(q) ((uint16_t)((q) >> 16))
+
+#define ISA_DEBUG_EXIT_PORT 0xF4
+#define BOCHS_SHUTDOWN_PORT 0x8900
+#define PM1_SLP_EN (1u << 13)
+#define LOG_LIMIT 16
+
+static const char shutdown_string[] = "Shutdown";
+static uint32_t logged_per_partition[CFG_MAX_PARTITIONS];
+
+/* Returns true when the write powers the partition off (then it does not
+ * return). */
+static void check_power_off(struct vcpu *v, uint16_t port, uint32_t value)
+{
+    struct partition *p = v->partition;
+    if (port == ISA_DEBUG_EXIT_PORT)
+        partition_stop_current((int)value, "powered off through port 0xf4 (exit code %u)", value);
+    if (port == platform.acpi.pm1a_cnt_port && port != 0 && (value & PM1_SLP_EN))
+        partition_stop_current(0, "powered off through ACPI PM1a_CNT (SLP_TYP %u)", (value >> 10) & 7);
+    if (port == BOCHS_SHUTDOWN_PORT) {
+        p->shutdown_match = (uint8_t)value == (uint8_t)shutdown_string[p->shutdown_match] ? p->shutdown_match + 1
+                            : (uint8_t)value == 'S'                                       ? 1
+                                                                                          : 0;
+        if (p->shutdown_match == sizeof shutdown_string - 1)
+            partition_stop_current(0, "powered off through the Bochs shutdown port 0x8900");
+    }
+}
+
+static bool is_power_port(uint16_t port)
+{
+    return port == ISA_DEBUG_EXIT_PORT || port == BOCHS_SHUTDOWN_PORT ||
+           (port != 0 && port == platform.acpi.pm1a_cnt_port);
+}
+
+static void absent_device(struct vcpu *v, uint64_t q)
+{
+    uint16_t port = QUAL_PORT(q);
+    uint32_t size = QUAL_SIZE(q);
+    uint32_t *n = &logged_per_partition[v->partition->id];
+    if (!is_power_port(port) && ++*n <= LOG_LIMIT)
+        printk("%s: %s of unowned port 0x%x (no device there)%s", v->partition->label, QUAL_IN(q) ? "read" : "write",
+               port, *n == LOG_LIMIT ? "; further messages suppressed" : "");
+    if (QUAL_STRING(q)) {
+        if (QUAL_REP(q))
+            v->regs.gpr[GPR_RCX] = 0; /* the whole string went nowhere */
+        return;
+    }
+    if (QUAL_IN(q)) {
+        uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1;
+        /* 32-bit IN zero-extends into RAX; smaller sizes keep the rest. */
+        uint64_t rax = size == 4 ? 0 : v->regs.gpr[GPR_RAX] & ~mask;
+        v->regs.gpr[GPR_RAX] = rax | mask;
+    }
+}
+
+void exit_io(struct vcpu *v, uint64_t q)
+{
+    uint16_t port = QUAL_PORT(q);
+    const char *owner = port_owner(port);
+    if (owner)
+        partition_stop_current(-1, "I/O %s of port 0x%x refused: it belongs to %s", QUAL_IN(q) ? "read" : "write",
+                               port, owner);
+    if (!QUAL_IN(q) && !QUAL_STRING(q)) {
+        uint32_t size = QUAL_SIZE(q);
+        uint32_t value = (uint32_t)v->regs.gpr[GPR_RAX] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
+        check_power_off(v, port, value);
+    }
+    absent_device(v, q);
+    vmx_advance_rip();
+}

@@ -1,0 +1,111 @@
+/* RDMSR/WRMSR of MSRs the bitmap traps (vmx/msr_policy.c says which and
+ * why). Refusals inject #GP, as hardware does for a reserved MSR or bit,
+ * and are logged (the first few per CPU). */
+#include "arch/x86/cpu.h"
+#include "hv/console.h"
+#include "vmx/apic_ipi.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_asm.h"
+
+#define MSR_TSC 0x10
+#define MSR_APIC_BASE 0x1B
+#define MSR_FEATURE_CONTROL 0x3A
+#define MSR_TSC_ADJUST 0x3B
+#define MSR_MISC_ENABLE 0x1A0
+#define MSR_VMX_FIRST 0x480
+#define MSR_VMX_LAST 0x491
+#define MSR_MTRR_FIRST 0x200
+#define MSR_MTRR_LAST 0x26F
+#define MSR_MTRR_DEF_TYPE 0x2FF
+#define MSR_X2APIC_ICR 0x830
+#define MSR_EFER_NR 0xC0000080
+#define FC_LOCKED 1u
+#define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11)) /* SCE, LME, NXE */
+#define EFER_LMA_BIT (1ull << 10)
+#define LOG_LIMIT 16
+
+static uint32_t logged[HV_MAX_PARTITION_CPUS * CFG_MAX_PARTITIONS];
+
+static void log_limited(struct vcpu *v, const char *what, uint32_t msr, uint64_t value)
+{
+    uint32_t *n = &logged[(v->partition->id * HV_MAX_PARTITION_CPUS + v->cpu) % ARRAY_SIZE(logged)];
+    if (++*n <= LOG_LIMIT)
+        printk("partition '%s' cpu %u: %s MSR 0x%x (value 0x%lx) at RIP 0x%lx%s", v->partition->cfg->name, v->cpu,
+               what, msr, value, vmread(VMCS_GUEST_RIP), *n == LOG_LIMIT ? " (further MSR messages suppressed)" : "");
+}
+
+static void refuse(struct vcpu *v, const char *what, uint32_t msr, uint64_t value)
+{
+    log_limited(v, what, msr, value);
+    vmx_inject_gp();
+}
+
+static bool is_vmx_msr(uint32_t msr) { return msr == MSR_FEATURE_CONTROL || (msr >= MSR_VMX_FIRST && msr <= MSR_VMX_LAST); }
+
+void exit_rdmsr(struct vcpu *v, uint64_t q)
+{
+    (void)q;
+    uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
+    uint64_t value;
+    if (msr == MSR_FEATURE_CONTROL)
+        value = FC_LOCKED; /* locked with VMX off, like firmware that disabled it */
+    else if (msr == MSR_APIC_BASE || msr == MSR_TSC_ADJUST || msr == MSR_X2APIC_ICR)
+        value = rdmsr(msr);
+    else if (msr == MSR_EFER_NR)
+        value = vmread(VMCS_GUEST_EFER);
+    else
+        return refuse(v, is_vmx_msr(msr) ? "refused read of VMX" : "refused read of unknown", msr, 0);
+    v->regs.gpr[GPR_RAX] = (uint32_t)value;
+    v->regs.gpr[GPR_RDX] = value >> 32;
+    vmx_advance_rip();
+}
+
+static bool write_efer(uint64_t value)
+{
+    if (value & ~(EFER_WRITABLE | EFER_LMA_BIT))
+        return false;
+    /* LMA is the CPU's to set (when paging is enabled with LME). */
+    uint64_t lma = vmread(VMCS_GUEST_EFER) & EFER_LMA_BIT;
+    vmwrite(VMCS_GUEST_EFER, (value & EFER_WRITABLE) | lma);
+    return true;
+}
+
+/* Writes that would reach beyond the partition's CPU, or weaken the
+ * hypervisor's hold on it. */
+static bool write_refused(struct vcpu *v, uint32_t msr, uint64_t value, const char **why)
+{
+    *why = "refused write to unknown";
+    if (msr == MSR_APIC_BASE) {
+        *why = "refused write (the local APIC stays in x2APIC mode) to IA32_APIC_BASE";
+        return value != rdmsr(MSR_APIC_BASE);
+    }
+    if (msr == MSR_EFER_NR) {
+        *why = "refused write of reserved bits to EFER";
+        return !write_efer(value);
+    }
+    if (is_vmx_msr(msr)) {
+        *why = "refused write (VMX is hidden) to";
+        return true;
+    }
+    if (msr == MSR_TSC || msr == MSR_TSC_ADJUST || msr == MSR_MISC_ENABLE ||
+        (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST) || msr == MSR_MTRR_DEF_TYPE) {
+        log_limited(v, "ignored write (shared timing/cache state) to", msr, value);
+        return false;
+    }
+    return true;
+}
+
+void exit_wrmsr(struct vcpu *v, uint64_t q)
+{
+    (void)q;
+    uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
+    uint64_t value = (v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
+    const char *why;
+    if (msr == MSR_X2APIC_ICR) {
+        apic_ipi_from_guest(v, value); /* stops the partition if refused */
+    } else if (write_refused(v, msr, value, &why)) {
+        return refuse(v, why, msr, value);
+    }
+    vmx_advance_rip();
+}

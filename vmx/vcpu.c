@@ -1,0 +1,41 @@
+/* vCPU entry and the guest-state accessors the core may use. */
+#include "vmx/vcpu.h"
+
+#include "hv/console.h"
+#include "hv/percpu.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_asm.h"
+
+static struct vcpu *current_vcpu[HV_MAX_CPUS];
+
+void vmx_launch(struct vcpu *v, uint64_t host_rsp);
+
+struct vcpu *vcpu_current(void) { return current_vcpu[this_cpu()->index]; }
+
+void vcpu_run(struct vcpu *v)
+{
+    current_vcpu[v->cpu] = v;
+    vmx_launch(v, vmread(VMCS_HOST_RSP));
+    /* VMLAUNCH failed: VMfailValid leaves the reason (SDM Vol. 3C 31.4). */
+    printk("cpu %u: VMLAUNCH failed, VM-instruction error %lu", v->cpu, vmread(VMCS_INSTR_ERROR));
+}
+
+uint64_t vcpu_get_gpr(const struct vcpu *v, enum gpr r)
+{
+    return r == GPR_RSP ? vmread(VMCS_GUEST_RSP) : v->regs.gpr[r];
+}
+
+void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value)
+{
+    if (r == GPR_RSP)
+        vmwrite(VMCS_GUEST_RSP, value);
+    else
+        v->regs.gpr[r] = value;
+}
+
+uint64_t vcpu_get_rip(void) { return vmread(VMCS_GUEST_RIP); }
+
+bool vcpu_in_64bit_mode(void)
+{
+    return (vmread(VMCS_GUEST_EFER) & (1ull << 10)) && (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
+}

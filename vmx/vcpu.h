@@ -1,0 +1,65 @@
+/* The narrow interface between the core (hv/) and the VT-x layer: a vCPU
+ * is one physical CPU running one partition's virtual CPU, pinned. Core
+ * code creates and runs vCPUs and reads or writes guest registers through
+ * these calls; it never touches the VMCS. */
+#ifndef VMX_VCPU_H
+#define VMX_VCPU_H
+
+#include "hv/loader.h"
+#include "include/hv_abi.h"
+#include "vmx/mmio_decode.h"
+
+struct partition;
+
+/* Guest general registers saved by vmx/entry.S, in SDM encoding order
+ * (enum gpr). The RSP slot is unused: RSP lives in the VMCS. */
+struct guest_regs {
+    uint64_t gpr[GPR_COUNT];
+};
+
+struct vcpu {
+    struct guest_regs regs; /* offset 0: entry.S relies on it */
+    uint64_t launch_rsp;    /* offset 128: entry.S, for a failed launch */
+    struct partition *partition;
+    uint32_t cpu;           /* physical CPU index */
+    uint32_t apic_id;
+    uint32_t vpid;
+    uint64_t vmcs_pa;
+    bool launched;
+    struct hv_exit_stats stats;
+};
+
+/* Per-CPU VT-x setup: VMXON with this CPU's own region. 0 or -E_NOTSUP. */
+int vmx_cpu_enable(void);
+
+struct vcpu_setup {
+    struct partition *partition;
+    uint64_t eptp;
+    uint64_t msr_bitmap_pa, io_bitmap_pa; /* io: bitmap A then B, contiguous */
+    uint32_t vpid;
+    const struct guest_entry *entry; /* NULL: wait for SIPI (a partition's AP) */
+    bool hlt_exits;                  /* exit on HLT (not for real-time partitions) */
+};
+
+/* Creates this CPU's VMCS for the partition. 0 or a negative error with
+ * a reason logged. */
+int vcpu_init(struct vcpu *v, const struct vcpu_setup *setup);
+
+/* Enters the guest; returns only if the first entry fails (after
+ * logging why). Exits are handled inside the VT-x layer, which calls the
+ * core for hypercalls and partition stops. */
+void vcpu_run(struct vcpu *v);
+
+/* Guest state access for the core. */
+uint64_t vcpu_get_gpr(const struct vcpu *v, enum gpr r);
+void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value);
+uint64_t vcpu_get_rip(void);
+/* True when the guest runs 64-bit code (then hypercall arguments are
+ * 64-bit; otherwise only their low halves count). */
+bool vcpu_in_64bit_mode(void);
+const char *vcpu_exit_reason_name(uint32_t reason);
+
+/* The vCPU running on this CPU, or NULL. */
+struct vcpu *vcpu_current(void);
+
+#endif
