@@ -3,10 +3,11 @@
  * 2.2.1, ModRM/SIB tables 2-1 to 2-3) and the MOV/MOVZX pages of Vol. 2B.
  *
  * The guest-physical address comes from the EPT violation exit, so the
- * effective address is never computed: ModRM, SIB and displacement are only
- * measured to find the immediate and the instruction length. Anything not
- * listed in the header (LOCK, REP, other opcodes, register operands, a REX
- * that is not directly before the opcode) is refused.
+ * effective address is never computed: ModRM, SIB, displacement and the
+ * moffs of A0-A3 are only measured to find the immediate and the
+ * instruction length. Anything not listed in the header (LOCK, REP, other
+ * opcodes, register operands, a REX that is not directly before the
+ * opcode) is refused.
  *
  * For reads, dest_size is the number of register bytes the CPU writes
  * (zero_extend: the loaded value zero-extended to that width); the other
@@ -107,6 +108,18 @@ static uint8_t operand_size(unsigned mode, const struct prefixes *p)
     return p->opsize ? 2 : 4;
 }
 
+/* Address size in bytes (SDM 2A 2.2.1.3, Vol. 1 3.6): 67 toggles the
+ * default; in 64-bit code it gives 32-bit addressing (there is no 16-bit
+ * addressing there). */
+static uint8_t address_size(unsigned mode, const struct prefixes *p)
+{
+    if (mode == 64)
+        return p->adsize ? 4 : 8;
+    if (mode == 32)
+        return p->adsize ? 2 : 4;
+    return p->adsize ? 4 : 2;
+}
+
 /* 16-bit addressing (SDM 2A Table 2-1): mod 00 rm 110 is disp16; mod 01
  * adds disp8, mod 10 disp16; no SIB. */
 static bool skip_modrm16(struct cursor *c, unsigned mod, unsigned rm)
@@ -143,9 +156,8 @@ static int parse_modrm(struct cursor *c, unsigned mode, const struct prefixes *p
     *reg = (modrm >> 3) & 7;
     if (mod == 3)
         return -E_INVAL;
-    /* Address size: 16 in 16-bit code without 67 and in 32-bit code with
-     * it; 67 in 64-bit code gives 32-bit addressing, encoded like 64-bit. */
-    bool addr16 = mode == 16 ? !p->adsize : mode == 32 && p->adsize;
+    /* 32-bit addressing (67 in 64-bit code) is encoded like 64-bit. */
+    bool addr16 = address_size(mode, p) == 2;
     bool ok = addr16 ? skip_modrm16(c, mod, rm) : skip_modrm32(c, mod, rm);
     return ok ? E_OK : -E_INVAL;
 }
@@ -157,6 +169,7 @@ struct opcode {
     enum kind kind;
     bool byte;      /* 8-bit memory operand */
     uint8_t mem_sz; /* MOVZX: source width */
+    bool moffs;     /* A0-A3: no ModRM, an absolute offset, register AL/eAX */
 };
 
 static int parse_opcode(struct cursor *c, uint8_t op, struct opcode *o)
@@ -164,18 +177,24 @@ static int parse_opcode(struct cursor *c, uint8_t op, struct opcode *o)
     *o = (struct opcode){.kind = K_NONE};
     switch (op) {
     case 0x88: case 0x89: /* MOV r/m, r */
-        *o = (struct opcode){K_STORE, op == 0x88, 0};
+        *o = (struct opcode){K_STORE, op == 0x88, 0, false};
         return E_OK;
     case 0x8a: case 0x8b: /* MOV r, r/m */
-        *o = (struct opcode){K_LOAD, op == 0x8a, 0};
+        *o = (struct opcode){K_LOAD, op == 0x8a, 0, false};
         return E_OK;
     case 0xc6: case 0xc7: /* MOV r/m, imm (/0) */
-        *o = (struct opcode){K_STORE_IMM, op == 0xc6, 0};
+        *o = (struct opcode){K_STORE_IMM, op == 0xc6, 0, false};
+        return E_OK;
+    case 0xa0: case 0xa1: /* MOV AL/eAX, moffs */
+        *o = (struct opcode){K_LOAD, op == 0xa0, 0, true};
+        return E_OK;
+    case 0xa2: case 0xa3: /* MOV moffs, AL/eAX */
+        *o = (struct opcode){K_STORE, op == 0xa2, 0, true};
         return E_OK;
     case 0x0f:
         if (!next(c, &op) || (op != 0xb6 && op != 0xb7))
             return -E_INVAL;
-        *o = (struct opcode){K_MOVZX, false, op == 0xb6 ? 1 : 2};
+        *o = (struct opcode){K_MOVZX, false, op == 0xb6 ? 1 : 2, false};
         return E_OK;
     default:
         return -E_INVAL;
@@ -208,9 +227,11 @@ static int fill(struct cursor *c, unsigned mode, const struct prefixes *p, const
 {
     uint8_t vsize = operand_size(mode, p);
     out->size = o->kind == K_MOVZX ? o->mem_sz : o->byte ? 1 : vsize;
-    out->reg = (uint8_t)(reg | ((p->rex & REX_R) ? 8 : 0));
+    /* A0-A3 always name AL/eAX: without a ModRM there is nothing for
+     * REX.R (or REX.B) to extend. */
+    out->reg = o->moffs ? GPR_RAX : (uint8_t)(reg | ((p->rex & REX_R) ? 8 : 0));
     /* AH/CH/DH/BH are encodable only without REX (SDM 2A 2.2.1.2). */
-    out->high_byte = o->byte && !p->rex && reg >= 4 && o->kind != K_STORE_IMM;
+    out->high_byte = o->byte && !p->rex && reg >= 4 && o->kind != K_STORE_IMM && !o->moffs;
     switch (o->kind) {
     case K_STORE:
         out->write = true;
@@ -249,8 +270,14 @@ int mmio_decode(const uint8_t *bytes, size_t avail, unsigned mode_bits, struct m
     err = parse_prefixes(&c, mode_bits, &p, &op);
     if (!err)
         err = parse_opcode(&c, op, &o);
-    if (!err)
+    if (!err && o.moffs) {
+        /* The offset is as wide as the address size (SDM 2B MOV, note on
+         * moffs): 8 bytes in 64-bit code, 4 with 67 there. */
+        reg = GPR_RAX;
+        err = skip(&c, address_size(mode_bits, &p)) ? E_OK : -E_INVAL;
+    } else if (!err) {
         err = parse_modrm(&c, mode_bits, &p, &reg);
+    }
     if (!err)
         err = fill(&c, mode_bits, &p, &o, reg, &insn);
     if (err)

@@ -25,8 +25,10 @@ struct mmio_insn {
 
 /* mode_bits: 16, 32 or 64 (the guest's code-segment default size; 64 when
  * CS.L in IA-32e mode). Accepted: MOV 88/89/8A/8B, MOV imm C6/C7 (/0),
- * MOVZX 0F B6/B7, with prefixes 66, 67, REX (40-4F) and segment overrides,
- * any ModRM memory form (SIB, displacements, RIP-relative). Returns 0, or
+ * MOVZX 0F B6/B7, MOV moffs A0/A1 (read into AL/eAX) and A2/A3 (store of
+ * AL/eAX; the offset is 2, 4 or 8 bytes as the address size), with
+ * prefixes 66, 67, REX (40-4F) and segment overrides, any ModRM memory
+ * form (SIB, displacements, RIP-relative). Returns 0, or
  * -E_INVAL for a register-only ModRM, an unknown opcode or truncated bytes
  * (avail counts the bytes readable at RIP). */
 int mmio_decode(const uint8_t *bytes, size_t avail, unsigned mode_bits, struct mmio_insn *out);

@@ -2,6 +2,7 @@
 #include "arch/x86/platform.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/ioapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/power.h"
 #include "arch/x86/tsc.h"
@@ -11,7 +12,6 @@
 #include "hv/percpu.h"
 
 #define CALIBRATION_WINDOW_US 10000
-#define IOAPIC_MMIO_SIZE 0x1000
 #define HPET_MMIO_SIZE 0x400
 
 struct platform platform;
@@ -140,6 +140,9 @@ int platform_init_timers(bool prefer_pit)
     for (uint32_t i = 0; i < platform.acpi.ioapic_count; i++)
         if (mm_map_mmio(platform.acpi.ioapics[i].addr, IOAPIC_MMIO_SIZE))
             return -E_NOMEM;
+    /* Partitions program GSIs 0-23 through the first IOAPIC (emulated). */
+    if (platform.acpi.ioapic_count)
+        ioapic_set_base(platform.acpi.ioapics[0].addr);
     if (x2apic_enable() != 0)
         return -E_NOTSUP;
     init_hpet();

@@ -86,3 +86,60 @@ scenario_end() {
     printf '  %s\n' "${FAILURES[@]}"
     exit 1
 }
+
+# ---------------------------------------------------------------- partitions
+# The demo config (configs/demo.c): partition 'rtos' on CPU 1 with COM3,
+# partition 'gpos' on CPU 0 with COM1 (the config's command lines say
+# console=); both run the test kernel (partitions/test/README.md) and
+# these helpers add each one's options as module arguments.
+TESTPART=$BUILD/partitions/testpart.elf
+
+console_of() { [[ $1 == rtos ]] && echo com3 || echo com1; }
+
+# boot_partitions RTOS_ARGS GPOS_ARGS HV_CMDLINE [bochs-run options]
+boot_partitions() {
+    local rtos=$1 gpos=$2 hv=$3
+    shift 3
+    make_iso "$hv" "$TESTPART@rtos.elf:$rtos" "$TESTPART@gpos.elf:$gpos"
+    boot_bochs --cpus 2 --timeout 180 "$@" "$ISO"
+}
+
+# line_of LOG REGEX: number of the first matching line (empty if none)
+line_of() {
+    local f=$1
+    [[ -f $f ]] || f=$(log_file "$f")
+    text_of "$f" | grep -naE -- "$2" | head -n 1 | cut -d: -f1
+}
+
+# hostile ATTACKER ATTACK STOP_REGEX: ATTACKER does ATTACK after its first
+# heartbeat; the other partition (the victim) beats 12 times and powers
+# off, which ends the run (exit_with). Passes when the hypervisor logged
+# ATTACKER stopped with STOP_REGEX before the victim's own power-off, and
+# the victim printed all its heartbeats. STOP_REGEX empty: the attacker
+# must survive instead (refusals that a real CPU reports as #GP).
+hostile() {
+    local attacker=$1 attack=$2 stop=$3 victim
+    victim=$([[ $attacker == rtos ]] && echo gpos || echo rtos)
+    local att_args="heartbeat=10 attack_after=1 attack=$attack"
+    [[ -z $stop ]] && att_args+=" beats=3 gp=continue"
+    local vic_args="heartbeat=40 beats=12 exit=0 stats"
+    if [[ $attacker == rtos ]]; then
+        boot_partitions "$att_args" "$vic_args" "exit_with=$victim"
+    else
+        boot_partitions "$vic_args" "$att_args" "exit_with=$victim"
+    fi
+    expect_end poweroff
+    expect "$(console_of "$attacker")" "^\[$attacker\] attack $attack: " "attacker announced the attack"
+    if [[ -n $stop ]]; then
+        expect com2 "^\[hv\] partition '$attacker' stopped: $stop" "attacker stopped: $stop"
+        expect_not "$(console_of "$attacker")" "attack $attack: survived" "attack had no effect"
+        local stopped ended
+        stopped=$(line_of com2 "partition '$attacker' stopped")
+        ended=$(line_of com2 "partition '$victim' stopped: powered off through port 0xf4")
+        [[ -n $stopped && -n $ended && $stopped -lt $ended ]] || fail "victim did not outlive the attacker (lines $stopped/$ended)"
+    else
+        expect "$(console_of "$attacker")" "^\[$attacker\] attack $attack: survived" "attacker survived the refusal"
+    fi
+    expect "$(console_of "$victim")" "^\[$victim\] heartbeat 12$" "victim kept its heartbeat"
+    expect com2 "^\[hv\] exit_with=$victim: ending the run with its exit code 0" "run ended by the victim"
+}
