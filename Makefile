@@ -68,10 +68,12 @@ $(BUILD)/modules/selftest.bin: $(BUILD)/tools/modtool
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/modtool gen 200000 12345 $@
 
-ISO_MODULES ?= $(BUILD)/modules/selftest.bin
+# The demo image: both partitions of configs/demo.c run the test kernel.
+TESTPART    := $(BUILD)/partitions/testpart.elf
+ISO_MODULES ?= $(BUILD)/modules/selftest.bin $(TESTPART)@rtos.elf:heartbeat=1000 $(TESTPART)@gpos.elf:heartbeat=2000
 HV_CMDLINE  ?=
 
-$(BUILD)/hv.iso: $(BUILD)/hv.elf $(ISO_MODULES) tools/mkiso.sh
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/modules/selftest.bin $(PARTITION_IMAGES) tools/mkiso.sh
 	tools/mkiso.sh $@ $(BUILD)/hv.elf "$(HV_CMDLINE)" $(ISO_MODULES)
 
 iso: $(BUILD)/hv.iso
@@ -97,15 +99,20 @@ unit: $(UNIT_BINS)
 deps:
 	tools/setup-deps.sh
 
+# Scenarios also boot an image built with configs/smp.c (one partition
+# on both CPUs), in $(BUILD)/smp.
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(MAKE) --no-print-directory CONFIG=smp BUILD=$(BUILD)/smp $(BUILD)/smp/hv.elf
 	tools/test-all.sh
 
 integration: deps all
 	tools/run-integration.sh
 
+# make run [GPOS_KERNEL=FILE GPOS_CMDLINE='...' GPOS_MODULES='a b' TIMEOUT=S]
 run: deps all
-	tools/run-bochs.sh --interactive $(BUILD)/hv.iso
+	BUILD=$(BUILD) GPOS_KERNEL="$(GPOS_KERNEL)" GPOS_CMDLINE="$(GPOS_CMDLINE)" \
+		GPOS_MODULES="$(GPOS_MODULES)" TIMEOUT="$(TIMEOUT)" tools/run.sh
 
 bench: deps all
 	tools/bench.sh

@@ -27,13 +27,15 @@ static struct vcpu vcpu_table[HV_MAX_CPUS];
 
 /* ----------------------------------------------------------- ownership */
 
-bool partition_owns_apic_id(const struct partition *p, uint32_t apic_id)
+int partition_cpu_slot(const struct partition *p, uint32_t apic_id)
 {
     for (uint32_t i = 0; i < p->cpu_count; i++)
         if (p->apic_ids[i] == apic_id)
-            return true;
-    return false;
+            return (int)i;
+    return -1;
 }
+
+bool partition_owns_apic_id(const struct partition *p, uint32_t apic_id) { return partition_cpu_slot(p, apic_id) >= 0; }
 
 bool partition_owns_pin(const struct partition *p, uint32_t pin)
 {
@@ -76,6 +78,8 @@ static bool take_cpus(struct partition *p, char *err, size_t errlen)
             return false;
         }
         p->cpus[p->cpu_count] = cpu;
+        /* All but its first CPU start parked, as after power-on. */
+        p->waiting_for_sipi[p->cpu_count] = p->cpu_count > 0;
         p->apic_ids[p->cpu_count++] = percpu_table[cpu].apic_id;
     }
     return true;
@@ -218,7 +222,8 @@ NORETURN void partition_cpu_main(void)
     if (!p || p->state != PART_READY)
         idle();
     struct vcpu *v = &vcpu_table[cpu];
-    bool first = p->cpus[0] == cpu;
+    int slot = partition_cpu_slot(p, this_cpu()->apic_id);
+    bool first = slot == 0;
     struct vcpu_setup setup = {
         .partition = p,
         .eptp = p->eptp,
@@ -227,12 +232,17 @@ NORETURN void partition_cpu_main(void)
         .vpid = cpu + 1, /* VPID 0 is the hypervisor's */
         .entry = first ? &p->entry : NULL,
     };
-    for (uint32_t i = 0; i < p->cpu_count; i++)
-        if (p->cpus[i] == cpu)
-            p->vcpus[i] = v;
     if (vmx_cpu_enable() != 0 || vcpu_init(v, &setup) != 0) {
         printk("cpu %u: cannot run %s", cpu, p->label);
         idle();
+    }
+    /* From here on, SIPIs reach this CPU as SIPI exits; one sent before
+     * is applied now. */
+    __atomic_store_n(&p->vcpus[slot], v, __ATOMIC_RELEASE);
+    uint32_t sipi = __atomic_exchange_n(&p->early_sipi[slot], 0, __ATOMIC_ACQ_REL);
+    if (sipi) {
+        vcpu_start_at_sipi(v, (uint8_t)sipi);
+        p->waiting_for_sipi[slot] = false;
     }
     p->state = PART_RUNNING;
     printk("cpu %u: entering %s%s", cpu, p->label, first ? "" : " (waiting for its INIT-SIPI)");

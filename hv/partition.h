@@ -32,6 +32,10 @@ struct partition {
     uint32_t cpus[HV_MAX_PARTITION_CPUS];     /* physical CPU indices */
     uint32_t apic_ids[HV_MAX_PARTITION_CPUS];
     struct vcpu *vcpus[HV_MAX_PARTITION_CPUS];
+    /* INIT/SIPI among its own CPUs, emulated (vmx/apic_ipi.c): */
+    volatile bool waiting_for_sipi[HV_MAX_PARTITION_CPUS]; /* parked after INIT */
+    volatile bool init_requested[HV_MAX_PARTITION_CPUS];   /* INIT sent while it ran */
+    volatile uint32_t early_sipi[HV_MAX_PARTITION_CPUS];   /* 0x100 | vector, before its CPU entered */
     uint32_t ioapic_regsel;                   /* its view of IOREGSEL */
     uint8_t shutdown_match;                   /* progress through "Shutdown" on port 0x8900 */
 };
@@ -59,6 +63,8 @@ bool partition_stop_pending(const struct vcpu *v);
 NORETURN void partition_park_cpu(struct vcpu *v);
 
 bool partition_owns_apic_id(const struct partition *p, uint32_t apic_id);
+/* Index of apic_id among the partition's CPUs, or -1. */
+int partition_cpu_slot(const struct partition *p, uint32_t apic_id);
 bool partition_owns_pin(const struct partition *p, uint32_t pin);
 /* Who owns an I/O port or an APIC id: "partition 'name'", "the
  * hypervisor", or NULL when nobody does. */

@@ -27,4 +27,15 @@ fi
 tsc_hz=${BASH_REMATCH[1]} boot_ticks=${BASH_REMATCH[2]}
 bench hv_boot_ticks "$boot_ticks" ticks
 bench tsc_calibration_error_ppm "$(awk -v f="$tsc_hz" -v t=$IPS 'BEGIN { d = f - t; if (d < 0) d = -d; printf "%d", d * 1000000 / t }')" ppm
+# Exit costs measured inside a partition (partitions/test bench=all):
+# RDTSC around 1000 CPUIDs / null VMCALLs, minus an empty RDTSC pair.
+tools/mkiso.sh "$out/exits.iso" build/hv.elf "exit_with=gpos" \
+    "build/partitions/testpart.elf@rtos.elf:bench=all" \
+    "build/partitions/testpart.elf@gpos.elf:bench=all beats=1 heartbeat=10 exit=0"
+tools/bochs-run.sh --out "$out/exits" --cpus 2 --ips $IPS --timeout 180 "$out/exits.iso" >"$out/exits.out" 2>&1
+for name in cpuid_exit_ticks vmcall_null_ticks; do
+    v=$(tr -d '\r' <"$out/exits/com1.log" | sed -nE "s/^\[gpos\] BENCH $name ([0-9]+) avg.*/\1/p" | head -n 1)
+    [[ -n $v ]] || { echo "bench: no $name figure; see $out/exits/" >&2; exit 1; }
+    bench "$name" "$v" ticks
+done
 echo "results in $results"

@@ -1,6 +1,6 @@
-/* IPI validation (x2APIC ICR layout: Intel SDM Vol. 3A 10.12.9, 10.6.1).
- * A partition may send IPIs only to its own CPUs; SMIs never; a broadcast
- * only when it owns every CPU. */
+/* Guest IPIs: validated by apic_ipi_check() (vmx/apic_ipi_check.c), then
+ * sent for real (INIT and SIPI emulated, see apic_ipi.h), or the
+ * partition is stopped. */
 #include "vmx/apic_ipi.h"
 
 #include "hv/partition.h"
@@ -10,48 +10,75 @@
 #define ICR_LOGICAL (1u << 11)
 #define ICR_SHORTHAND(icr) (((uint32_t)(icr) >> 18) & 3)
 #define ICR_DEST(icr) ((uint32_t)((icr) >> 32))
-#define DM_SMI 2
 #define DM_INIT 5
 #define DM_STARTUP 6
-#define DM_RESERVED 7
-#define SH_NONE 0
-#define SH_SELF 1
-#define BROADCAST_ID 0xFFFFFFFFu
+#define SIPI_PENDING 0x100u
 #define MSR_X2APIC_ICR 0x830
 
-static const char *check_targets(uint64_t icr, bool (*owns)(const void *, uint32_t), const void *ctx,
-                                 uint32_t *bad)
+static void send_icr(uint64_t icr)
 {
-    uint32_t dest = ICR_DEST(icr);
-    if (!((uint32_t)icr & ICR_LOGICAL)) {
-        *bad = dest;
-        return owns(ctx, dest) ? NULL : "target CPU not in this partition";
-    }
-    /* x2APIC logical id: cluster in 31:16, one bit per CPU in 15:0, and
-     * APIC id = cluster << 4 | bit (SDM 10.12.10.2). */
-    uint32_t cluster = dest >> 16;
-    for (uint32_t bit = 0; bit < 16; bit++) {
-        if (!(dest & (1u << bit)))
-            continue;
-        *bad = (cluster << 4) | bit;
-        if (!owns(ctx, *bad))
-            return "target CPU not in this partition";
-    }
-    return NULL;
+    __asm__ __volatile__("wrmsr" ::"c"(MSR_X2APIC_ICR), "a"((uint32_t)icr), "d"((uint32_t)(icr >> 32)));
 }
 
-const char *apic_ipi_check(uint64_t icr, bool (*owns)(const void *ctx, uint32_t apic_id), const void *ctx,
-                           bool all_cpus, uint32_t *bad_apic_id)
+static int my_slot(const struct vcpu *v) { return partition_cpu_slot(v->partition, v->apic_id); }
+
+bool apic_ipi_take_init(struct vcpu *v)
 {
-    uint32_t dm = ICR_DELIVERY(icr), sh = ICR_SHORTHAND(icr);
-    *bad_apic_id = ICR_DEST(icr);
-    if (dm == DM_SMI || dm == DM_RESERVED)
-        return "SMI and reserved delivery modes are not allowed";
-    if (sh == SH_SELF)
-        return dm == DM_INIT || dm == DM_STARTUP ? "INIT/SIPI to self is not allowed" : NULL;
-    if (sh != SH_NONE || (!((uint32_t)icr & ICR_LOGICAL) && ICR_DEST(icr) == BROADCAST_ID))
-        return all_cpus ? NULL : "broadcast reaches CPUs of other partitions";
-    return check_targets(icr, owns, ctx, bad_apic_id);
+    int k = my_slot(v);
+    if (!__atomic_exchange_n(&v->partition->init_requested[k], false, __ATOMIC_ACQ_REL))
+        return false;
+    v->partition->waiting_for_sipi[k] = true;
+    return true;
+}
+
+void apic_ipi_parked(struct vcpu *v) { v->partition->waiting_for_sipi[my_slot(v)] = true; }
+void apic_ipi_started(struct vcpu *v) { v->partition->waiting_for_sipi[my_slot(v)] = false; }
+
+static void init_sibling(struct partition *p, uint32_t k)
+{
+    if (p->waiting_for_sipi[k])
+        return; /* already as INIT leaves it */
+    __atomic_store_n(&p->init_requested[k], true, __ATOMIC_RELEASE);
+    send_icr(((uint64_t)p->apic_ids[k] << 32) | (4u << 8) | (1u << 14)); /* NMI */
+}
+
+static void sipi_sibling(struct partition *p, uint32_t k, uint8_t vector)
+{
+    if (!p->waiting_for_sipi[k])
+        return; /* a running CPU ignores SIPIs */
+    if (!__atomic_load_n(&p->vcpus[k], __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&p->early_sipi[k], SIPI_PENDING | vector, __ATOMIC_RELEASE);
+        if (__atomic_load_n(&p->vcpus[k], __ATOMIC_ACQUIRE) == NULL)
+            return; /* its CPU applies it when it enters */
+        /* It entered meanwhile: it may have missed the early SIPI. */
+        if (!__atomic_exchange_n(&p->early_sipi[k], 0, __ATOMIC_ACQ_REL))
+            return;
+    }
+    send_icr(((uint64_t)p->apic_ids[k] << 32) | (6u << 8) | (1u << 14) | vector);
+}
+
+/* Targets of an already validated INIT/SIPI: its destination (physical
+ * or x2APIC logical) or, for a shorthand, all its CPUs but the sender. */
+static bool is_target(uint64_t icr, uint32_t apic_id, uint32_t self)
+{
+    if (ICR_SHORTHAND(icr))
+        return apic_id != self;
+    if (!((uint32_t)icr & ICR_LOGICAL))
+        return apic_id == ICR_DEST(icr) || ICR_DEST(icr) == 0xFFFFFFFFu;
+    return (ICR_DEST(icr) >> 16) == (apic_id >> 4) && (ICR_DEST(icr) & (1u << (apic_id & 15)));
+}
+
+static void init_or_sipi(struct vcpu *v, uint64_t icr)
+{
+    struct partition *p = v->partition;
+    for (uint32_t k = 0; k < p->cpu_count; k++) {
+        if (p->apic_ids[k] == v->apic_id || !is_target(icr, p->apic_ids[k], v->apic_id))
+            continue;
+        if (ICR_DELIVERY(icr) == DM_INIT)
+            init_sibling(p, k);
+        else
+            sipi_sibling(p, k, (uint8_t)icr);
+    }
 }
 
 static bool partition_owns(const void *ctx, uint32_t apic_id)
@@ -72,5 +99,8 @@ void apic_ipi_from_guest(struct vcpu *v, uint64_t icr)
         partition_stop_current(-1, "IPI refused: %s to APIC id %u%s%s: %s (ICR 0x%lx)", delivery_names[ICR_DELIVERY(icr)],
                                bad, owner ? ", owned by " : "", owner ? owner : "", why, icr);
     }
-    __asm__ __volatile__("wrmsr" ::"c"(MSR_X2APIC_ICR), "a"((uint32_t)icr), "d"((uint32_t)(icr >> 32)));
+    if (ICR_DELIVERY(icr) == DM_INIT || ICR_DELIVERY(icr) == DM_STARTUP)
+        init_or_sipi(v, icr);
+    else
+        send_icr(icr);
 }

@@ -7,11 +7,12 @@
 #include "arch/x86/exceptions.h"
 #include "hv/console.h"
 #include "hv/percpu.h"
+#include "vmx/apic_ipi.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
 
-#define EXIT_QUAL_NONE 0
+#define BLOCKING_SMI_NMI 0xCu /* interruptibility bits 2 and 3 (SDM 25.4.2) */
 
 void vmx_advance_rip(void) { vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN)); }
 
@@ -36,8 +37,13 @@ static void exit_exception_nmi(struct vcpu *v, uint64_t q)
         partition_stop_current(-1, "unexpected exception exit (interruption info 0x%x)", info);
     if (nmi_stop_requested)
         cpu_stop_forever();
-    if (!partition_stop_pending(v))
-        vmx_inject_nmi();
+    if (partition_stop_pending(v))
+        return;
+    if (apic_ipi_take_init(v)) { /* an INIT from a sibling CPU */
+        vmcs_enter_wait_for_sipi();
+        return;
+    }
+    vmx_inject_nmi();
 }
 
 static void exit_triple_fault(struct vcpu *v, uint64_t q)
@@ -46,20 +52,24 @@ static void exit_triple_fault(struct vcpu *v, uint64_t q)
     partition_stop_current(-1, "triple fault at RIP 0x%lx", vmread(VMCS_GUEST_RIP));
 }
 
-/* INIT from one of the partition's own CPUs (the ICR handler forwarded
- * it): reset to wait-for-SIPI (SDM 26.4.2, 27.2). */
+/* A real INIT (the hypervisor never sends one to a partition; the
+ * platform might): reset to wait-for-SIPI (SDM 26.4.2, 27.2). */
 static void exit_init(struct vcpu *v, uint64_t q)
 {
-    (void)v, (void)q;
+    (void)q;
     vmcs_enter_wait_for_sipi();
-    vmcs_sync_long_mode();
+    apic_ipi_parked(v);
 }
 
+/* The partition's own boot CPU started this one (SDM 27.2: the vector is
+ * the exit qualification). Bochs leaves SMI and NMI blocking set in the
+ * state it saves at the next exit, which would fail the entry after it;
+ * a CPU just out of wait-for-SIPI blocks neither, so they are cleared
+ * once (fix_blocking). */
 static void exit_sipi(struct vcpu *v, uint64_t q)
 {
-    (void)v;
-    vmcs_enter_sipi((uint8_t)q);
-    vmcs_sync_long_mode();
+    vcpu_start_at_sipi(v, (uint8_t)q);
+    apic_ipi_started(v);
 }
 
 /* HLT exits only for partitions configured so. With interrupts off the
@@ -162,6 +172,10 @@ void vmx_handle_exit(struct vcpu *v)
         v->stats.by_reason[basic]++;
     if (reason & EXIT_REASON_FAILED_ENTRY)
         failed_entry(reason);
+    if (v->fix_blocking) {
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~BLOCKING_SMI_NMI);
+        v->fix_blocking = false;
+    }
     exit_handler_fn fn = basic < HV_EXIT_REASONS ? handlers[basic] : NULL;
     if (!fn)
         partition_stop_current(-1, "unhandled VM exit: reason %u (%s), qualification 0x%lx, RIP 0x%lx", basic,

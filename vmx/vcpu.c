@@ -3,6 +3,7 @@
 
 #include "hv/console.h"
 #include "hv/percpu.h"
+#include "vmx/vmcs.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
 
@@ -18,6 +19,12 @@ void vcpu_run(struct vcpu *v)
     vmx_launch(v, vmread(VMCS_HOST_RSP));
     /* VMLAUNCH failed: VMfailValid leaves the reason (SDM Vol. 3C 31.4). */
     printk("cpu %u: VMLAUNCH failed, VM-instruction error %lu", v->cpu, vmread(VMCS_INSTR_ERROR));
+}
+
+void vcpu_start_at_sipi(struct vcpu *v, uint8_t vector)
+{
+    vmcs_enter_sipi(vector);
+    v->fix_blocking = true;
 }
 
 uint64_t vcpu_get_gpr(const struct vcpu *v, enum gpr r)

@@ -26,6 +26,7 @@ struct vcpu {
     uint32_t vpid;
     uint64_t vmcs_pa;
     bool launched;
+    bool fix_blocking; /* first exit after a SIPI: see exit_sipi */
     struct hv_exit_stats stats;
 };
 
@@ -44,6 +45,10 @@ struct vcpu_setup {
 /* Creates this CPU's VMCS for the partition. 0 or a negative error with
  * a reason logged. */
 int vcpu_init(struct vcpu *v, const struct vcpu_setup *setup);
+
+/* For a partition's AP that was sent its SIPI before it entered: start
+ * in real mode at vector:0 instead of waiting. */
+void vcpu_start_at_sipi(struct vcpu *v, uint8_t vector);
 
 /* Enters the guest; returns only if the first entry fails (after
  * logging why). Exits are handled inside the VT-x layer, which calls the

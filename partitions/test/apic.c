@@ -3,9 +3,6 @@
 #include "partitions/test/cpu.h"
 #include "partitions/test/idt.h"
 
-#define APIC_BASE_EXTD (1u << 10)
-#define APIC_BASE_EN (1u << 11)
-
 void x2apic_probe(struct x2apic_info *xi, int keep)
 {
     *xi = (struct x2apic_info){0};

@@ -42,6 +42,20 @@ static inline uint64_t rdtsc_ordered(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* Plain MSR access, for MSRs already known to be there (else see
+ * rdmsr_safe in idt.h). */
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
 
 static inline uint32_t mmio_read32(uint32_t addr) { return *(volatile uint32_t *)addr; }
@@ -56,6 +70,8 @@ __attribute__((noreturn)) static inline void halt_forever(void)
 #define MSR_APIC_BASE 0x1B
 #define MSR_X2APIC_ID 0x802
 #define MSR_X2APIC_ICR 0x830
+#define APIC_BASE_EXTD (1u << 10) /* x2APIC mode */
+#define APIC_BASE_EN (1u << 11)
 
 #define CPUID1_ECX_X2APIC (1u << 21)
 #define CPUID1_ECX_HYPERVISOR (1u << 31)

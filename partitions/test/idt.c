@@ -28,6 +28,12 @@ static volatile int ud_expected;
 #define VEC_UD 6
 #define VEC_GP 13
 
+void idt_load(void)
+{
+    struct idt_desc d = {sizeof idt - 1, (uint32_t)idt};
+    __asm__ __volatile__("lidt %0" : : "m"(d));
+}
+
 void idt_init(void)
 {
     for (int v = 0; v < 256; v++) {
@@ -38,8 +44,7 @@ void idt_init(void)
             .off_hi = (uint16_t)(isr_table[v] >> 16),
         };
     }
-    struct idt_desc d = {sizeof idt - 1, (uint32_t)idt};
-    __asm__ __volatile__("lidt %0" : : "m"(d));
+    idt_load();
 }
 
 void idt_load_empty(void)

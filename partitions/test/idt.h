@@ -12,8 +12,11 @@ struct frame {
 };
 
 void idt_init(void);
+/* Loads the IDT idt_init built: what each AP does (IDTR is per CPU). */
+void idt_load(void);
 
-/* #GP handling. HALT: report and halt (the default). CONTINUE
+/* #GP handling. The recovery state is global: only the boot CPU may use
+ * the *_safe accessors and vmcall_probe. HALT: report and halt (the default). CONTINUE
  * ("gp=continue"): report, say "#GP caught (refused)" and resume at the
  * recovery EIP the *_safe accessor armed. QUIET: resume silently, for
  * probes whose failure is an ordinary answer (x2APIC availability). Any

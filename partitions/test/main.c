@@ -1,5 +1,5 @@
 /* Test kernel main flow: options, console, identity, start line, then
- * bench / heartbeats / attack / stats in that order, then power-off. */
+ * smp / bench / heartbeats / attack / stats in that order, then power-off. */
 #include "partitions/test/apic.h"
 #include "partitions/test/attacks.h"
 #include "partitions/test/bench.h"
@@ -11,6 +11,7 @@
 #include "partitions/test/power.h"
 #include "partitions/test/print.h"
 #include "partitions/test/serial.h"
+#include "partitions/test/smp.h"
 #include "partitions/test/stats.h"
 #include "partitions/test/tsc.h"
 
@@ -94,6 +95,8 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
     tsc_init(info_r >= 0 ? info.tsc_hz : 0);
     announce(magic, mbi, apic_id, info_r);
 
+    if (opt.smp)
+        smp_start(&opt, info_r >= 0 ? &info : 0);
     if (opt.bench_cpuid)
         bench_cpuid();
     if (opt.bench_vmcall)

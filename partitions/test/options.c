@@ -79,6 +79,8 @@ static int parse_word(char *w, struct options *o)
     if (!*eq) {
         if (kstreq(w, "stats"))
             o->stats = 1;
+        else if (kstreq(w, "smp"))
+            o->smp = 1;
         return 0; /* other bare words: not ours */
     }
     *eq = 0;

@@ -18,6 +18,7 @@ struct options {
     uint32_t attack_after;  /* heartbeats before the attack (default 2) */
     int bench_cpuid, bench_vmcall;
     int stats;
+    int smp;                /* start the partition's other CPUs */
     int gp_continue;        /* every attack recovers from #GP, not just MSR ones */
     int x2apic_keep;        /* do not switch an xAPIC-mode APIC to x2APIC */
     uint32_t bad_count;     /* unknown or malformed key=value words */
@@ -25,8 +26,8 @@ struct options {
 };
 
 /* Parses a copy of cmdline (NULL = empty). Words without '=' other than
- * the flags (e.g. the kernel path QEMU puts first) are ignored. Never
- * prints: the console is chosen here. */
+ * the flags stats and smp (e.g. the kernel path QEMU puts first) are
+ * ignored. Never prints: the console is chosen here. */
 void options_parse(const char *cmdline, struct options *o);
 
 #endif

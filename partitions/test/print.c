@@ -1,9 +1,35 @@
 /* Minimal printf for the console (see print.h). */
 #include "partitions/test/print.h"
+#include "partitions/test/cpu.h"
 #include "partitions/test/lib.h"
 #include "partitions/test/serial.h"
+#include "partitions/test/smp.h"
 
 #include <stdint.h>
+
+/* One line at a time across CPUs (smp): 0 = free, else owner index + 1. */
+static volatile uint32_t print_owner;
+
+/* An exception or NMI inside say() on the CPU that holds the lock must
+ * still print, not deadlock: the nested line goes out unlocked. */
+static int print_lock(void)
+{
+    uint32_t me = (uint32_t)smp_cpu_index() + 1;
+    if (print_owner == me)
+        return 0;
+    uint32_t expected = 0;
+    while (!__atomic_compare_exchange_n(&print_owner, &expected, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        expected = 0;
+        cpu_relax();
+    }
+    return 1;
+}
+
+static void print_unlock(int taken)
+{
+    if (taken)
+        __atomic_store_n(&print_owner, 0, __ATOMIC_RELEASE);
+}
 
 static char name_buf[33] = "test";
 
@@ -90,6 +116,7 @@ static void vformat(const char *fmt, va_list ap)
 void say(const char *fmt, ...)
 {
     va_list ap;
+    int taken = print_lock();
     serial_putc('[');
     puts_raw(name_buf);
     puts_raw("] ");
@@ -97,4 +124,5 @@ void say(const char *fmt, ...)
     vformat(fmt, ap);
     va_end(ap);
     puts_raw("\r\n");
+    print_unlock(taken);
 }

@@ -10,7 +10,7 @@ const char *log_name(void);
 
 /* Prints one whole line: prefix, formatted text, CR LF. Supports %d %u
  * %x %c %s %%, the flag 0, a width, and the l/ll length modifiers (ll =
- * 64-bit). */
+ * 64-bit). Lines from different CPUs do not interleave. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

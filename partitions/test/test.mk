@@ -19,7 +19,7 @@ TESTPART_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
 	-z noexecstack --build-id=none -T $(TESTPART_DIR)/linker.ld
 
 TESTPART_C_SRCS := $(sort $(wildcard $(TESTPART_DIR)/*.c))
-TESTPART_S_SRCS := $(sort $(wildcard $(TESTPART_DIR)/*.S))
+TESTPART_S_SRCS := $(sort $(filter-out $(TESTPART_DIR)/hello64.S,$(wildcard $(TESTPART_DIR)/*.S)))
 TESTPART_OBJS   := $(TESTPART_S_SRCS:$(TESTPART_DIR)/%.S=$(TESTPART_OBJDIR)/%_S.o) \
 	$(TESTPART_C_SRCS:$(TESTPART_DIR)/%.c=$(TESTPART_OBJDIR)/%.o)
 
@@ -36,4 +36,19 @@ $(TESTPART_OBJDIR)/%_S.o: $(TESTPART_DIR)/%.S
 $(TESTPART_ELF): $(TESTPART_OBJS) $(TESTPART_DIR)/linker.ld
 	$(LD) $(TESTPART_LDFLAGS) -o $@ $(TESTPART_OBJS)
 
--include $(wildcard $(TESTPART_OBJDIR)/*.d)
+# hello64.elf: a minimal ELF64 guest (hello64.S) that the loader enters in
+# 64-bit mode; assembled for x86-64, linked as its own executable.
+HELLO64_OBJ := $(BUILD)/partitions/hello64/hello64.o
+HELLO64_ELF := $(BUILD)/partitions/hello64.elf
+
+PARTITION_IMAGES += $(HELLO64_ELF)
+
+$(HELLO64_OBJ): $(TESTPART_DIR)/hello64.S
+	@mkdir -p $(dir $@)
+	$(CC) -m64 -I. -MMD -MP -Wa,--noexecstack -c $< -o $@
+
+$(HELLO64_ELF): $(HELLO64_OBJ) $(TESTPART_DIR)/hello64.ld
+	$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
+		-T $(TESTPART_DIR)/hello64.ld -o $@ $(HELLO64_OBJ)
+
+-include $(wildcard $(TESTPART_OBJDIR)/*.d) $(wildcard $(BUILD)/partitions/hello64/*.d)

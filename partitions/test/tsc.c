@@ -47,6 +47,7 @@ uint64_t tsc_hz(void) { return hz; }
 const char *tsc_source(void) { return source; }
 
 uint64_t tsc_ticks_ms(uint32_t ms) { return udiv64_32(hz, 1000, NULL) * ms; }
+uint64_t tsc_ticks_us(uint32_t us) { return udiv64_32(hz * us, 1000000, NULL); }
 
 void tsc_wait_until(uint64_t deadline)
 {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make run`: the demo, or one general-purpose kernel under test.
+#
+#   make run
+#       boots build/hv.iso in Bochs (2 CPUs): the hypervisor log (COM2),
+#       partition 'gpos' (COM1) and partition 'rtos' (COM3) stream to the
+#       terminal until Ctrl-C. Both partitions run the in-tree test kernel.
+#   make run GPOS_KERNEL=FILE [GPOS_CMDLINE='...'] [GPOS_MODULES='a b'] [TIMEOUT=SECONDS]
+#       boots FILE (any multiboot-1 or ELF64 kernel) as partition 'gpos'
+#       with its command line and modules, headless, next to the rtos test
+#       kernel; its COM1 output goes to build/run/com1.log. Returns that
+#       partition's exit code (its power-off through port 0xF4, ACPI or
+#       0x8900), 124 when TIMEOUT (default 300 s) passes first, 255 when
+#       the hypervisor stopped it for a fault.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${BUILD:-build}
+out=$build/run
+
+if [[ -z ${GPOS_KERNEL:-} ]]; then
+    exec tools/bochs-run.sh --out "$out" --interactive "$build/hv.iso"
+fi
+
+[[ -f $GPOS_KERNEL ]] || { echo "run: GPOS_KERNEL=$GPOS_KERNEL: no such file" >&2; exit 2; }
+modules=("$build/partitions/testpart.elf@rtos.elf:heartbeat=1000" "$GPOS_KERNEL@gpos.elf:${GPOS_CMDLINE:-}")
+for m in ${GPOS_MODULES:-}; do
+    [[ -f $m ]] || { echo "run: GPOS_MODULES: no such file: $m" >&2; exit 2; }
+    modules+=("$m@gpos+$(basename "$m")")
+done
+mkdir -p "$out"
+tools/mkiso.sh "$out/hv.iso" "$build/hv.elf" "exit_with=gpos" "${modules[@]}" || exit 2
+tools/bochs-run.sh --out "$out" --timeout "${TIMEOUT:-300}" --until 'exit_with=gpos: ending the run' "$out/hv.iso"
+rc=$?
+echo "run: partition 'gpos' console (COM1): $out/com1.log; hypervisor log (COM2): $out/com2.log"
+[[ $rc == 124 ]] && { echo "run: timed out after ${TIMEOUT:-300} s" >&2; exit 124; }
+code=$(tr -d '\r' <"$out/com2.log" | sed -nE 's/^\[hv\] exit_with=gpos: ending the run with its exit code (-?[0-9]+)$/\1/p' | head -n 1)
+[[ -z $code ]] && { echo "run: partition 'gpos' did not finish (see $out/com2.log)" >&2; exit 1; }
+echo "run: partition 'gpos' exit code $code"
+[[ $code -lt 0 ]] && exit 255
+exit "$code"
