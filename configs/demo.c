@@ -44,6 +44,7 @@ const struct hv_config hv_config = {
             .ioapic_pins = {4}, /* COM1 */
             .image = "gpos.elf",
             .cmdline = "console=com1",
+            .hlt_exits = true,
             .rpc_serve = {"sysinfo", "echo"},
             .rpc_bind = {"rtos/sysinfo", "rtos/echo"},
         },

@@ -48,6 +48,11 @@ struct cfg_partition {
     uint8_t ioapic_pins[CFG_MAX_PINS]; /* IOAPIC inputs (GSIs) it may program */
     const char *image;   /* multiboot module name of its kernel */
     const char *cmdline; /* the kernel's own command line */
+    /* HLT exits to the hypervisor (which then halts the CPU in the guest
+     * on its behalf, or stops a partition that halts with interrupts off).
+     * Leave it false for real-time partitions: their idle HLT then costs
+     * no exit. */
+    bool hlt_exits;
     const char *rpc_serve[CFG_MAX_RPC]; /* VMRPC modules it may register (NULL-terminated) */
     const char *rpc_bind[CFG_MAX_RPC];  /* "partition/module" it may bind */
 };

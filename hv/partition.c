@@ -219,8 +219,10 @@ NORETURN void partition_cpu_main(void)
         cpu_relax();
     uint32_t cpu = this_cpu()->index;
     struct partition *p = partition_of_cpu(cpu);
-    if (!p || p->state != PART_READY)
+    if (!p || p->state != PART_READY) {
+        printk("cpu %u: no partition to run; idle", cpu);
         idle();
+    }
     struct vcpu *v = &vcpu_table[cpu];
     int slot = partition_cpu_slot(p, this_cpu()->apic_id);
     bool first = slot == 0;
@@ -231,6 +233,7 @@ NORETURN void partition_cpu_main(void)
         .io_bitmap_pa = p->io_bitmap_pa,
         .vpid = cpu + 1, /* VPID 0 is the hypervisor's */
         .entry = first ? &p->entry : NULL,
+        .hlt_exits = p->cfg->hlt_exits,
     };
     if (vmx_cpu_enable() != 0 || vcpu_init(v, &setup) != 0) {
         printk("cpu %u: cannot run %s", cpu, p->label);
