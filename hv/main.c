@@ -62,8 +62,14 @@ static void report_config_problem(const char *msg, void *ctx)
  * again costs little and guards against a hand-built image. */
 static void check_config(void)
 {
+    extern char __hv_start[], __hv_end[];
+    const struct cfg_range *hv = &hv_config.hypervisor;
     if (config_check(&hv_config, report_config_problem, NULL) != 0)
         panic("config '%s' is invalid; no partition started", hv_config.name);
+    if ((uint64_t)(uintptr_t)__hv_start < hv->base || (uint64_t)(uintptr_t)__hv_end > hv->base + hv->size)
+        panic("config '%s': the hypervisor image [0x%lx, 0x%lx) lies outside its region [0x%lx, 0x%lx)",
+              hv_config.name, (uint64_t)(uintptr_t)__hv_start, (uint64_t)(uintptr_t)__hv_end, hv->base,
+              hv->base + hv->size);
     printk("config '%s': %u partition(s)", hv_config.name, hv_config.partition_count);
 }
 
@@ -128,6 +134,22 @@ static void trigger_test_fault(enum test_fault fault)
     }
 }
 
+/* Test harnesses can end the run once the platform is up, before any
+ * partition starts. */
+static void after_boot_action(enum after_boot action)
+{
+    if (action == AFTER_BOOT_POWEROFF) {
+        printk("after_boot=poweroff: powering off");
+        power_off(POWER_EXIT_SUCCESS);
+    }
+    if (action == AFTER_BOOT_MAGIC) {
+        /* Bochs's magic breakpoint (xchg bx,bx) ends a test run there; on
+         * real hardware it is a no-op. */
+        printk("after_boot=magic: Bochs magic breakpoint");
+        __asm__ __volatile__("xchg %%bx, %%bx" ::: "memory");
+    }
+}
+
 static NORETURN void ap_main(uint32_t index)
 {
     printk("cpu %u online: APIC id %u", index, this_cpu()->apic_id);
@@ -172,6 +194,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 
     platform_discover_acpi(options.acpi_dump);
     require_vtx();
+    check_config();
     relocate_modules(&boot_info);
     smp_install_trampoline();
     if (mm_init_paging(&boot_info) != 0)
@@ -185,17 +208,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
            percpu_count, platform.tsc_hz, rdtsc() - entry_tsc);
 
     trigger_test_fault(options.fault);
-    if (options.after_boot == AFTER_BOOT_POWEROFF) {
-        printk("after_boot=poweroff: powering off");
-        power_off(POWER_EXIT_SUCCESS);
-    }
-    if (options.after_boot == AFTER_BOOT_MAGIC) {
-        /* Bochs's magic breakpoint (xchg bx,bx) ends a test run there; on
-         * real hardware it is a no-op. */
-        printk("after_boot=magic: Bochs magic breakpoint");
-        __asm__ __volatile__("xchg %%bx, %%bx" ::: "memory");
-    }
-    check_config();
+    after_boot_action(options.after_boot);
     partitions_setup(&boot_info, options.exit_with);
     partition_cpu_main();
 }
