@@ -24,8 +24,7 @@
 static const char shutdown_string[] = "Shutdown";
 static uint32_t logged_per_partition[CFG_MAX_PARTITIONS];
 
-/* Returns true when the write powers the partition off (then it does not
- * return). */
+/* A write that powers the partition off stops it (and does not return). */
 static void check_power_off(struct vcpu *v, uint16_t port, uint32_t value)
 {
     struct partition *p = v->partition;

@@ -1,5 +1,5 @@
-/* Exception entry stubs for vectors 0-31 (Intel SDM Vol. 3A 6.15).
- * Each stub makes the frame uniform (a zero error code where the CPU pushes
+/* Exception entry points for vectors 0-31 (Intel SDM Vol. 3A 6.15).
+ * Each entry makes the frame uniform (a zero error code where the CPU pushes
  * none, then the vector), saves the general registers and calls
  * exception_dispatch(struct exception_frame *). A handler that returns
  * resumes the interrupted code (used for NMIs). */

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-/* What isr.S pushed, lowest address first (PUSHAD, then stub, then CPU). */
+/* What isr.S pushed, lowest address first (PUSHAD, then the vector entry, then CPU). */
 struct frame {
     uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
     uint32_t vector, error;

@@ -1,4 +1,4 @@
-/* One stub per IDT vector. Each pushes a dummy error code where the CPU
+/* One entry per IDT vector. Each pushes a dummy error code where the CPU
  * pushes none (so every frame has the same shape), then its vector, and
  * joins isr_common, which hands a struct frame (idt.h) to isr_dispatch.
  * The handler may rewrite frame->eip to resume after a refused access. */
@@ -10,7 +10,7 @@
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
     .altmacro
-    .macro stub v
+    .macro vector_entry v
     .balign 16
 isr_\v:
     .if !HAS_ERR(\v)
@@ -22,7 +22,7 @@ isr_\v:
 
     .set i, 0
     .rept 256
-    stub %i
+    vector_entry %i
     .set i, i + 1
     .endr
 
