@@ -68,9 +68,10 @@ $(BUILD)/modules/selftest.bin: $(BUILD)/tools/modtool
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/modtool gen 200000 12345 $@
 
-# The demo image: both partitions of configs/demo.c run the test kernel.
+# The demo image: the RTOS in partition 'rtos', the test kernel in 'gpos'.
 TESTPART    := $(BUILD)/partitions/testpart.elf
-ISO_MODULES ?= $(BUILD)/modules/selftest.bin $(TESTPART)@rtos.elf:heartbeat=1000 $(TESTPART)@gpos.elf:heartbeat=2000
+ISO_MODULES ?= $(BUILD)/modules/selftest.bin $(BUILD)/partitions/rtos.elf@rtos.elf:app=demo \
+	$(TESTPART)@gpos.elf:heartbeat=2000
 HV_CMDLINE  ?=
 
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/modules/selftest.bin $(PARTITION_IMAGES) tools/mkiso.sh

@@ -3,12 +3,13 @@
 #
 #   make run
 #       boots build/hv.iso in Bochs (2 CPUs): the hypervisor log (COM2),
-#       partition 'gpos' (COM1) and partition 'rtos' (COM3) stream to the
-#       terminal until Ctrl-C. Both partitions run the in-tree test kernel.
+#       partition 'gpos' (COM1, the in-tree test kernel) and partition
+#       'rtos' (COM3, the in-tree RTOS's demo) stream to the terminal until
+#       Ctrl-C.
 #   make run GPOS_KERNEL=FILE [GPOS_CMDLINE='...'] [GPOS_MODULES='a b'] [TIMEOUT=SECONDS]
 #       boots FILE (any multiboot-1 or ELF64 kernel) as partition 'gpos'
-#       with its command line and modules, headless, next to the rtos test
-#       kernel; its COM1 output goes to build/run/com1.log. Returns that
+#       with its command line and modules, headless, next to the RTOS;
+#       its COM1 output goes to build/run/com1.log. Returns that
 #       partition's exit code (its power-off through port 0xF4, ACPI or
 #       0x8900), 124 when TIMEOUT (default 300 s) passes first, 255 when
 #       the hypervisor stopped it for a fault.
@@ -23,7 +24,7 @@ if [[ -z ${GPOS_KERNEL:-} ]]; then
 fi
 
 [[ -f $GPOS_KERNEL ]] || { echo "run: GPOS_KERNEL=$GPOS_KERNEL: no such file" >&2; exit 2; }
-modules=("$build/partitions/testpart.elf@rtos.elf:heartbeat=1000" "$GPOS_KERNEL@gpos.elf:${GPOS_CMDLINE:-}")
+modules=("$build/partitions/rtos.elf@rtos.elf:app=demo" "$GPOS_KERNEL@gpos.elf:${GPOS_CMDLINE:-}")
 for m in ${GPOS_MODULES:-}; do
     [[ -f $m ]] || { echo "run: GPOS_MODULES: no such file: $m" >&2; exit 2; }
     modules+=("$m@gpos+$(basename "$m")")

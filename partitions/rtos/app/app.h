@@ -1,0 +1,21 @@
+/* The RTOS's applications (option app=): demo, selftest, latency. */
+#ifndef RTOS_APP_H
+#define RTOS_APP_H
+
+#include "partitions/rtos/arch/x86/options.h"
+#include "partitions/rtos/include/rtos.h"
+
+/* Creates the chosen application's tasks (called before rtos_start). */
+void app_start(const struct options *o);
+
+void selftest_start(void);
+void latency_start(const struct options *o);
+
+/* rtos_task_create with a fresh APP_STACK_SIZE stack from a static pool
+ * (never reused: a task that has exited may still be on its stack while
+ * the kernel switches away). Powers off if the pool or the kernel's task
+ * table is exhausted. */
+#define APP_STACK_SIZE 4096
+rtos_task_t *app_spawn(const char *name, rtos_entry_t entry, void *arg, unsigned priority);
+
+#endif

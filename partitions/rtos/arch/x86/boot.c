@@ -1,0 +1,68 @@
+/* Boot flow, the same bare metal and as a partition: command line,
+ * console, IDT, hypervisor probe (reporting only), timers, then the
+ * application's tasks and the scheduler. */
+#include "partitions/rtos/app/app.h"
+#include "partitions/rtos/arch/x86/console.h"
+#include "partitions/rtos/arch/x86/cpu.h"
+#include "partitions/rtos/arch/x86/hv.h"
+#include "partitions/rtos/arch/x86/idt.h"
+#include "partitions/rtos/arch/x86/options.h"
+#include "partitions/rtos/arch/x86/timer.h"
+#include "partitions/rtos/include/rtos.h"
+
+/* The parts of the Multiboot 0.6.96 info structure (§3.3) we read. */
+#define MB_BOOT_MAGIC 0x2BADB002
+#define MB_INFO_CMDLINE (1u << 2)
+struct mb_info {
+    uint32_t flags;
+    uint32_t mem_lower, mem_upper;
+    uint32_t boot_device;
+    uint32_t cmdline;
+};
+
+void kmain(uint32_t magic, const struct mb_info *mbi);
+
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xA1
+
+static struct options opt;
+
+/* Bare metal, the machine is ours: mask both 8259s, whose IRQ0 the BIOS
+ * left at vector 8 (masking LINT0 is not enough everywhere: Bochs feeds
+ * the PIC to the CPU directly). Under the hypervisor the PIC is not the
+ * partition's (its ports are not given; touching them would exit). */
+static void pic_mask(void)
+{
+    outb(PIC1_DATA, 0xFF);
+    outb(PIC2_DATA, 0xFF);
+}
+static struct hv_partition_info info;
+
+void kmain(uint32_t magic, const struct mb_info *mbi)
+{
+    /* Not a multiboot loader: EBX means nothing. Paging is off, so the
+     * loader's addresses are usable pointers. */
+    const char *cmdline = magic == MB_BOOT_MAGIC && (mbi->flags & MB_INFO_CMDLINE) ? (const char *)mbi->cmdline : 0;
+    options_parse(cmdline, &opt);
+    console_init(opt.console_port);
+    idt_init();
+
+    int hv = hv_detect();
+    console_set_prefix(hv ? "rtos" : "rtos-bare");
+    say("RTOS (i386) up %s, cmdline '%s'", hv ? "as a partition" : "on bare metal", cmdline ? cmdline : "");
+    if (hv && hc(HC_PARTITION_INFO, (uint32_t)&info, sizeof info, 0, 0) >= 0) {
+        info.name[HV_NAME_MAX - 1] = 0;
+        say("partition %u '%s': %u cpu(s), RAM %llu KiB, hypervisor TSC %llu Hz", info.partition_id, info.name,
+            info.cpu_count, info.ram_bytes >> 10, info.tsc_hz);
+    } else if (hv) {
+        say("warning: HC_PARTITION_INFO failed");
+    }
+    if (!hv)
+        pic_mask();
+    for (uint32_t i = 0; i < opt.bad_count; i++)
+        say("warning: ignoring option '%s'", opt.bad[i]);
+
+    timer_init(&opt, info.tsc_hz);
+    app_start(&opt);
+    rtos_start();
+}

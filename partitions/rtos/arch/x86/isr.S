@@ -1,0 +1,98 @@
+/* Interrupt entry. The timer vectors have their own short entry point;
+ * every other vector gets a generic one that builds a struct frame
+ * (idt.h) for isr_dispatch (exception report, stray interrupts). */
+#include "partitions/rtos/arch/x86/idt.h"
+
+    .text
+    .code32
+
+/* Timer interrupt, for both sources (TSC-deadline vector 0x40, HPET via
+ * IOAPIC vector 0x41). Only the caller-saved registers are pushed: the C
+ * calls keep EBX/ESI/EDI/EBP (i386 SysV ABI), and rtos_isr_exit may
+ * switch tasks, which saves those on this task's stack; the switch back
+ * returns here later and the IRET resumes the interrupted task.
+ *
+ * The TSC is read first, before anything but the pushes RDTSC needs, so
+ * rtos_isr_entry_tsc is the closest software can get to the interrupt's
+ * arrival; the optional scope hook toggles a port bit right after.
+ *
+ * EOI goes to the local APIC before rtos_isr_exit, which may not return
+ * for a long time. The HPET interrupt is edge-triggered at the IOAPIC:
+ * edge entries have no Remote IRR to clear, so the LAPIC EOI is the only
+ * one needed (SDM Vol. 3A 11.8.5; 82093AA datasheet, redirection table). */
+    .globl isr_timer
+    .balign 16
+isr_timer:
+    pushl %eax
+    pushl %edx
+    rdtsc
+    movl %eax, rtos_isr_entry_tsc
+    movl %edx, rtos_isr_entry_tsc + 4
+    pushl %ecx
+    movzwl rtos_scope_port, %edx
+    testl %edx, %edx
+    jz 1f
+    movb $1, %al
+    outb %al, %dx
+1:  cld
+    call rtos_timer_isr
+    movl $0x80B, %ecx       /* x2APIC EOI MSR */
+    xorl %eax, %eax
+    xorl %edx, %edx
+    wrmsr
+    call rtos_isr_exit
+    popl %ecx
+    popl %edx
+    popl %eax
+    iret
+
+/* Spurious vector: no EOI (SDM Vol. 3A 11.9). */
+    .globl isr_spurious
+    .balign 16
+isr_spurious:
+    iret
+
+/* Vectors for which the CPU pushes an error code (SDM Vol. 3A 6.15). */
+#define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+    .altmacro
+    .macro vector_entry v
+    .balign 8
+isr_\v:
+    .if !HAS_ERR(\v)
+    pushl $0
+    .endif
+    pushl $\v
+    jmp isr_common
+    .endm
+
+    .set i, 0
+    .rept 256
+    vector_entry %i
+    .set i, i + 1
+    .endr
+
+isr_common:
+    pushal
+    movl %esp, %eax
+    pushl %eax          /* struct frame * */
+    cld
+    call isr_dispatch
+    addl $4, %esp
+    popal
+    addl $8, %esp       /* vector, error code */
+    iret
+
+    .macro table_entry v
+    .long isr_\v
+    .endm
+
+    .section .rodata
+    .balign 4
+    .globl isr_table
+isr_table:
+    .set i, 0
+    .rept 256
+    table_entry %i
+    .set i, i + 1
+    .endr

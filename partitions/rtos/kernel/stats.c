@@ -1,0 +1,15 @@
+/* Health counters. idle_ticks accrues at each switch away from idle; a
+ * snapshot taken while idle runs adds the current stretch. */
+#include "kernel.h"
+
+void rtos_get_stats(struct rtos_stats *out)
+{
+    port_irq_state_t s = port_irq_save();
+    out->context_switches = rk.stats.context_switches;
+    out->timer_interrupts = rk.stats.timer_interrupts;
+    out->deadline_misses = rk.stats.deadline_misses;
+    out->idle_ticks = rk.stats.idle_ticks;
+    if (rk.started && rk.current == &rk.idle)
+        out->idle_ticks += port_now() - rk.idle_since;
+    port_irq_restore(s);
+}
