@@ -38,37 +38,27 @@ for name in cpuid_exit_ticks vmcall_null_ticks; do
     [[ -n $v ]] || { echo "bench: no $name figure; see $out/exits/" >&2; exit 1; }
     bench "$name" "$v" ticks
 done
-# RTOS timer latency (partitions/rtos app=latency), in ticks: the same
-# image bare metal (1 CPU) and as partition 'rtos' next to the test kernel.
-# Under Bochs these are instruction path lengths.
-rtos_latency() { # MODE TIMER -> LAT lines in $out/rtos-MODE-TIMER/
-    local mode=$1 timer=$2 dir=$out/rtos-$1-$2 log
-    mkdir -p "$dir"
-    if [[ $mode == native ]]; then
-        tools/mkiso.sh "$dir/r.iso" build/partitions/rtos.elf "app=latency samples=10000 timer=$timer console=com1"
-        tools/bochs-run.sh --out "$dir" --cpus 1 --ips $IPS --timeout 300 "$dir/r.iso" >"$dir/run.out" 2>&1
-        log=$dir/com1.log
-    else
-        tools/mkiso.sh "$dir/r.iso" build/hv.elf "exit_with=rtos" \
-            "build/partitions/rtos.elf@rtos.elf:app=latency samples=10000 timer=$timer" \
-            "build/partitions/testpart.elf@gpos.elf:heartbeat=20"
-        tools/bochs-run.sh --out "$dir" --cpus 2 --ips $IPS --timeout 300 "$dir/r.iso" >"$dir/run.out" 2>&1
-        log=$dir/com3.log
-    fi
-    tr -d '\r' <"$log" | sed -nE "s/^\[rtos(-bare)?\] LAT ([a-z_]+) min ([0-9]+) avg ([0-9]+) max ([0-9]+) p999 ([0-9]+) ticks.*/\2 \3 \4 \5 \6/p" |
-        while read -r path min avg max p999; do
-            bench "rtos_${path}_${mode}_min" "$min" ticks
-            bench "rtos_${path}_${mode}_avg" "$avg" ticks
-            bench "rtos_${path}_${mode}_max" "$max" ticks
-            bench "rtos_${path}_${mode}_p999" "$p999" ticks
-        done
-    local exits
-    exits=$(tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] exits during measurement: ([0-9]+)$/\1/p')
-    [[ -n $exits ]] && bench "rtos_exits_during_measurement_${mode}_${timer}" "$exits" exits
-    return 0
-}
+# RTOS timer latency (partitions/rtos app=latency, 10000 samples): the
+# same image natively and as partition 'rtos', with the other CPU idle and
+# loaded (tools/rtos-latency.sh says why the native other CPU is loaded
+# too). Ratios are partition/native averages.
 for timer in tsc hpet; do
-    rtos_latency native $timer
-    rtos_latency partition $timer
+    for mode in native_idle partition_idle native_loaded partition_loaded; do
+        tools/rtos-latency.sh $mode $timer 10000 "$out/rtos-$mode-$timer" || exit 1
+        while read -r path min avg max p999; do
+            [[ $path == exits ]] && { bench "rtos_exits_during_measurement_${mode}_$timer" "$min" exits; continue; }
+            for stat in min avg max p999; do
+                bench "rtos_${path}_${mode}_$stat" "${!stat}" ticks
+            done
+        done <"$out/rtos-$mode-$timer/lat.txt"
+    done
+    for load in idle loaded; do
+        join <(sort "$out/rtos-native_$load-$timer/lat.txt") <(sort "$out/rtos-partition_$load-$timer/lat.txt") |
+            while read -r path _ navg _ _ _ pavg _ _; do
+                [[ $path == exits ]] && continue
+                bench "rtos_${path}_ratio_$load" "$(awk -v n="$navg" -v p="$pavg" 'BEGIN { printf "%.2f", n ? p / n : (p ? 99 : 1) }')" x
+            done
+    done
 done
+tools/latency-report.sh "$out"
 echo "results in $results"

@@ -8,6 +8,7 @@ packages=(
     grub-pc-bin grub-common xorriso mtools  # GRUB ISO
     bochs bochs-term bochsbios vgabios  # emulated VT-x machine (bochs-term: its lightest GUI dependency)
     qemu-system-x86 ipxe-qemu           # TCG boot check (ipxe-qemu: the NIC option ROM)
+    gnuplot-nox                         # latency histograms (make bench)
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "partitions/test/hypercall.h"
 #include "partitions/test/idt.h"
 #include "partitions/test/multiboot.h"
+#include "partitions/test/hammer.h"
 #include "partitions/test/options.h"
 #include "partitions/test/power.h"
 #include "partitions/test/print.h"
@@ -101,6 +102,8 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
         bench_cpuid();
     if (opt.bench_vmcall)
         bench_vmcall();
+    if (opt.hammer)
+        hammer(); /* never returns */
 
     int attacked = 0;
     if (opt.attack && (!opt.heartbeat_ms || opt.attack_after == 0)) {

@@ -81,6 +81,8 @@ static int parse_word(char *w, struct options *o)
             o->stats = 1;
         else if (kstreq(w, "smp"))
             o->smp = 1;
+        else if (kstreq(w, "hammer"))
+            o->hammer = 1;
         return 0; /* other bare words: not ours */
     }
     *eq = 0;

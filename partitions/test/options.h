@@ -19,6 +19,7 @@ struct options {
     int bench_cpuid, bench_vmcall;
     int stats;
     int smp;                /* start the partition's other CPUs */
+    int hammer;             /* load the machine forever: memory, I/O, hypercalls */
     int gp_continue;        /* every attack recovers from #GP, not just MSR ones */
     int x2apic_keep;        /* do not switch an xAPIC-mode APIC to x2APIC */
     uint32_t bad_count;     /* unknown or malformed key=value words */
@@ -26,7 +27,7 @@ struct options {
 };
 
 /* Parses a copy of cmdline (NULL = empty). Words without '=' other than
- * the flags stats and smp (e.g. the kernel path QEMU puts first) are
+ * the flags stats, smp and hammer (e.g. the kernel path QEMU puts first) are
  * ignored. Never prints: the console is chosen here. */
 void options_parse(const char *cmdline, struct options *o);
 

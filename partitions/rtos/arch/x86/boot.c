@@ -2,6 +2,7 @@
  * console, IDT, hypervisor probe (reporting only), timers, then the
  * application's tasks and the scheduler. */
 #include "partitions/rtos/app/app.h"
+#include "partitions/rtos/arch/x86/ap_spin.h"
 #include "partitions/rtos/arch/x86/console.h"
 #include "partitions/rtos/arch/x86/cpu.h"
 #include "partitions/rtos/arch/x86/hv.h"
@@ -63,6 +64,10 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
         say("warning: ignoring option '%s'", opt.bad[i]);
 
     timer_init(&opt, info.tsc_hz);
+    if (opt.ap_spin && !hv)
+        ap_spin_start(opt.ap_spin - 1);
+    else if (opt.ap_spin)
+        say("warning: ap_spin ignored in a partition (its CPUs are its own)");
     app_start(&opt);
     rtos_start();
 }

@@ -84,6 +84,8 @@ static int parse_word(char *w, struct options *o)
         bad = parse_u32(v, 10, 1, 3600000, &o->heartbeat_ms);
     else if (kstreq(w, "beats"))
         bad = parse_u32(v, 10, 0, UINT32_MAX, &o->beats);
+    else if (kstreq(w, "ap_spin") && !(bad = parse_u32(v, 10, 0, 254, &o->ap_spin)))
+        o->ap_spin++; /* stored as id + 1 so that 0 means none */
     else
         bad = 1;
     *eq = '='; /* keep the whole word for the warning */

@@ -20,6 +20,7 @@ struct options {
     uint32_t hpet_pin;         /* IOAPIC pin of HPET comparator 0, default 20 */
     uint32_t heartbeat_ms;     /* demo: first task's period, default 1000 */
     uint32_t beats;            /* demo: power off after this many (0: run forever) */
+    uint32_t ap_spin;          /* bare metal: APIC id + 1 of a CPU to keep busy (0: none) */
     uint32_t bad_count;        /* unknown or malformed key=value words */
     const char *bad[OPT_MAX_BAD];
 };

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One RTOS latency run (partitions/rtos app=latency) in Bochs, 2 CPUs.
+#   tools/rtos-latency.sh MODE TIMER SAMPLES OUTDIR
+#     MODE   native_idle       the RTOS bare metal, the other CPU idle
+#            native_loaded     bare metal, the other CPU spinning (ap_spin)
+#            partition_idle    partition 'rtos'; 'gpos' halted (its CPU parked)
+#            partition_loaded  partition 'rtos'; 'gpos' hammering memory,
+#                              I/O ports and hypercalls (test kernel hammer)
+#     TIMER  tsc | hpet
+# Leaves OUTDIR/lat.txt with lines "PATH MIN AVG MAX P999" (ticks), an
+# "exits N" line in partition modes, and OUTDIR/hist.txt with the raw
+# "HIST PATH LO HI counts..." lines.
+# Why the other CPU is loaded natively too: Bochs interleaves busy CPUs in
+# quanta, which shifts when an interrupt is taken by a couple of ticks;
+# like must be compared with like.
+set -uo pipefail
+mode=$1 timer=$2 samples=$3 out=$4
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${BUILD:-build}
+mkdir -p "$out"
+app="app=latency samples=$samples timer=$timer"
+case $mode in
+native_idle | native_loaded)
+    extra=""
+    [[ $mode == native_loaded ]] && extra=" ap_spin=1"
+    tools/mkiso.sh "$out/r.iso" "$build/partitions/rtos.elf" "$app console=com1$extra" || exit 1
+    log=$out/com1.log
+    ;;
+partition_idle | partition_loaded)
+    gpos=""
+    [[ $mode == partition_loaded ]] && gpos="hammer"
+    tools/mkiso.sh "$out/r.iso" "$build/hv.elf" "exit_with=rtos" "$build/partitions/rtos.elf@rtos.elf:$app" \
+        "$build/partitions/testpart.elf@gpos.elf:$gpos" || exit 1
+    log=$out/com3.log
+    ;;
+*) echo "rtos-latency: unknown mode $mode" >&2; exit 2 ;;
+esac
+tools/bochs-run.sh --out "$out" --cpus 2 --timeout 400 "$out/r.iso" >"$out/run.out" 2>&1
+tr -d '\r' <"$log" | sed -nE 's/^\[rtos(-bare)?\] LAT ([a-z_]+) min ([0-9]+) avg ([0-9]+) max ([0-9]+) p999 ([0-9]+) ticks.*/\2 \3 \4 \5 \6/p' >"$out/lat.txt"
+tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] exits during measurement: ([0-9]+)$/exits \1/p' >>"$out/lat.txt"
+tr -d '\r' <"$log" | sed -nE 's/^\[rtos(-bare)?\] (HIST .*)/\2/p' >"$out/hist.txt"
+[[ -s $out/hist.txt ]] || { echo "rtos-latency: no figures from $mode/$timer; see $out" >&2; exit 1; }
