@@ -30,6 +30,7 @@ const struct hv_config hv_config = {
             .ioapic_pins = {20, 21}, /* HPET comparator routes */
             .image = "rtos.elf",
             .cmdline = "console=com3",
+            .health_gpa = 0x1FF000, /* partitions/rtos/app/health.h */
             .rpc_serve = {"sysinfo", "echo"},
             .rpc_bind = {"gpos/sysinfo", "gpos/echo"},
         },

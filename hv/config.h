@@ -53,6 +53,9 @@ struct cfg_partition {
      * Leave it false for real-time partitions: their idle HLT then costs
      * no exit. */
     bool hlt_exits;
+    /* Guest-physical address of its health page (include/hv_abi.h), 0 if
+     * none: the hypervisor reports its heartbeat when the partition stops. */
+    uint64_t health_gpa;
     const char *rpc_serve[CFG_MAX_RPC]; /* VMRPC modules it may register (NULL-terminated) */
     const char *rpc_bind[CFG_MAX_RPC];  /* "partition/module" it may bind */
 };

@@ -265,6 +265,24 @@ static void print_stats(const struct vcpu *v)
     printk("%s", line);
 }
 
+/* The health page is read with its seqlock; a torn or absent page is
+ * reported as such, never trusted. */
+static void print_health(const struct partition *p)
+{
+    if (!p->cfg->health_gpa)
+        return;
+    const volatile struct hv_health_page *h = guest_ram_ptr(&p->ram, p->cfg->health_gpa, sizeof *h);
+    struct hv_health_page copy;
+    uint32_t seq = h ? h->seq : 1;
+    if (h)
+        memcpy(&copy, (const void *)h, sizeof copy);
+    if (!h || memcmp(copy.magic, HV_HEALTH_MAGIC, 8) != 0 || (seq & 1) || seq != h->seq) {
+        printk("%s health page at 0x%lx: not valid", p->label, p->cfg->health_gpa);
+        return;
+    }
+    printk("%s health: heartbeat %lu, deadline misses %lu", p->label, copy.heartbeat, copy.deadline_misses);
+}
+
 bool partition_stop_pending(const struct vcpu *v) { return v->partition->state == PART_STOPPED; }
 
 NORETURN void partition_park_cpu(struct vcpu *v)
@@ -293,6 +311,7 @@ NORETURN void partition_stop_current(int exit_code, const char *fmt, ...)
         partition_park_cpu(v);
 
     printk("%s stopped: %s", p->label, reason);
+    print_health(p);
     for (uint32_t i = 0; i < p->cpu_count; i++)
         if (p->cpus[i] != v->cpu)
             x2apic_send_nmi(p->apic_ids[i]); /* its other CPUs exit and park */

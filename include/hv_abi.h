@@ -52,4 +52,19 @@ struct hv_exit_stats {
 };
 _Static_assert(sizeof(struct hv_exit_stats) == 648, "ABI: struct hv_exit_stats size");
 
+/* Health page: a partition may keep, at the guest-physical address its
+ * config names (health_gpa), a page that starts with this structure; the
+ * hypervisor reads it (never writes) and reports it when the partition
+ * stops. Writers bump seq to odd before an update and to even after. */
+#define HV_HEALTH_MAGIC "RTOSHLTH"
+struct hv_health_page {
+    char magic[8];
+    uint32_t version;
+    uint32_t seq;
+    uint64_t tsc_hz;
+    uint64_t heartbeat;       /* bumped periodically by a low-priority task */
+    uint64_t heartbeat_tsc;   /* TSC at the last beat */
+    uint64_t deadline_misses;
+};
+
 #endif

@@ -38,14 +38,17 @@ for timer in tsc hpet; do
     [[ ${#plots[@]} -gt 0 ]] || continue
     paths=$(awk '{ print $2 }' "$dir/rtos-${plots[0]}-$timer/hist.txt")
     {
-        echo "set terminal png size 1000,$((360 * $(wc -w <<<"$paths"))); set output '$dir/rtos-latency-$timer.png'"
+        echo "set terminal png noenhanced size 1000,$((360 * $(wc -w <<<"$paths"))); set output '$dir/rtos-latency-$timer.png'"
         echo "set multiplot layout $(wc -w <<<"$paths"),1"
-        echo "set logscale y; set yrange [0.5:*]; set xlabel 'latency (TSC ticks)'; set ylabel 'samples'; set style fill transparent solid 0.35"
+        # Identical runs overlap exactly: distinct point shapes keep each visible.
+        echo "set logscale y; set yrange [0.5:*]; set xlabel 'latency (TSC ticks)'; set ylabel 'samples (log)'; set key top right"
         for path in $paths; do
             echo "set title 'RTOS $path ($timer timer)'"
             line="plot"
+            pt=4
             for mode in "${plots[@]}"; do
-                line+=" '$dir/rtos-$mode-$timer-$path.dat' using 1:2 with steps title '$mode',"
+                line+=" '$dir/rtos-$mode-$timer-$path.dat' using 1:(\$2 > 0 ? \$2 : 1/0) with linespoints lw 2 pt $pt ps 1.5 title '$mode',"
+                pt=$((pt + 2))
             done
             echo "${line%,}"
         done

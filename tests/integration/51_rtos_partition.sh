@@ -15,5 +15,6 @@ for timer in tsc hpet; do
     expect "$DIR/$timer/com3.log" '^\[rtos\] selftest: 8 passed, 0 failed' "$timer: self-test passes in the partition"
     expect "$DIR/$timer/com2.log" "^\[hv\] partition 'rtos' stopped: powered off through port 0xf4 \(exit code 0\)" "$timer: exit code 0"
     expect "$DIR/$timer/com1.log" '^\[gpos\] heartbeat 1$' "$timer: gpos ran beside it"
+    expect "$DIR/$timer/com2.log" "^\[hv\] partition 'rtos' health: heartbeat [1-9][0-9]*, deadline misses [0-9]+" "$timer: hypervisor read its health page"
 done
 scenario_end

@@ -3,8 +3,16 @@
 #include "partitions/rtos/app/app.h"
 #include "partitions/rtos/include/rtos.h"
 #include "partitions/rtos/port.h"
+#include "include/hv_abi.h"
+
+#include <stddef.h>
 
 _Static_assert(sizeof(struct rtos_health) == 88, "health page layout: readers depend on it");
+/* The hypervisor reads the common prefix (include/hv_abi.h). */
+_Static_assert(offsetof(struct rtos_health, heartbeat) == offsetof(struct hv_health_page, heartbeat) &&
+                   offsetof(struct rtos_health, deadline_misses) == offsetof(struct hv_health_page, deadline_misses) &&
+                   offsetof(struct rtos_health, seq) == offsetof(struct hv_health_page, seq),
+               "health page prefix must match struct hv_health_page");
 
 static volatile struct rtos_health page __attribute__((section(".health"), aligned(4096), used)) = {
     .magic = RTOS_HEALTH_MAGIC,
