@@ -6,6 +6,7 @@
 
 #define COM1 0x3F8
 #define COM3 0x3E8
+#define LPT1 0x378
 #define HPET_MMIO 0xFED00000
 
 const struct hv_config hv_config = {
@@ -24,8 +25,9 @@ const struct hv_config hv_config = {
                 {CFG_MEM_RAM, 0, MiB(64), MiB(32)},
                 {CFG_MEM_MMIO, HPET_MMIO, HPET_MMIO, 0x1000}, /* its timer */
             },
-            .io_count = 1,
-            .io = {{COM3, 8}}, /* its console */
+            .io_count = 2,
+            .io = {{COM3, 8}, /* its console */
+                   {LPT1, 3}}, /* parallel port: the oscilloscope pin (scope_port=0x378) */
             .pin_count = 2,
             .ioapic_pins = {20, 21}, /* HPET comparator routes */
             .image = "rtos.elf",
