@@ -11,11 +11,14 @@
  * Tasks run on this file's own stacks (sanitizer frames are large), not on
  * the ones given to rtos_task_create. Switches are announced to ASan as
  * fiber switches so that it tracks the stacks. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <ucontext.h>
 
 #include "partitions/rtos/kernel/kernel.h"
+#include "tests/unit/rtos_host_port.h"
 
 #define HOST_MAX_CTX 96
 #define HOST_STACK (128 * 1024)
@@ -184,8 +187,21 @@ void port_idle_wait(void)
 
 /* ---------------------------------------------------------- test driver */
 
+char host_trace[HOST_TRACE_MAX];
+
+void host_tr(const char *fmt, ...)
+{
+    size_t n = strlen(host_trace);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(host_trace + n, sizeof host_trace - n, fmt, ap);
+    va_end(ap);
+    strncat(host_trace, " ", sizeof host_trace - strlen(host_trace) - 1);
+}
+
 void host_reset(uint64_t tsc_hz)
 {
+    host_trace[0] = '\0';
     rtos_kernel_reset();
     /* The last test's abandoned frames may have left redzones behind. */
     unpoison(stacks, sizeof stacks);

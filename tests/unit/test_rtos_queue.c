@@ -1,32 +1,12 @@
 /* Tests for the RTOS message queues, on the host port (rtos_host_port.c;
  * see test_rtos_sched.c for the method). */
-#include <stdarg.h>
 #include <string.h>
 
 #include "partitions/rtos/include/rtos.h"
+#include "tests/unit/rtos_host_port.h"
 #include "unit.h"
 
-/* rtos_host_port.c */
-void host_reset(uint64_t tsc_hz);
-void host_run(uint64_t limit);
-void host_advance_time(uint64_t ticks);
-void host_isr(void (*fn)(void *), void *arg);
-uint64_t host_timer_deadline(void);
-extern unsigned host_timer_arms;
-
-static char trace[1024];
 static uint8_t stack[RTOS_MAX_TASKS][256]; /* the host port runs tasks on its own stacks */
-
-static void tr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void tr(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-    strncat(trace, " ", sizeof trace - strlen(trace) - 1);
-}
 
 struct msg {
     uint32_t seq;
@@ -39,7 +19,6 @@ static struct msg storage[8];
 static void setup(uint32_t capacity)
 {
     host_reset(1000000);
-    trace[0] = 0;
     memset(storage, 0xAA, sizeof storage);
     CHECK_EQ(rtos_queue_init(&q, storage, sizeof(struct msg), capacity), RTOS_OK);
 }
@@ -115,9 +94,9 @@ static void reader(void *arg)
     struct msg m;
     int r = rtos_queue_get(&q, &m, (uintptr_t)arg);
     if (r == RTOS_OK)
-        tr("%s:%s@%llu", rtos_task_name(rtos_task_self()), m.text, now());
+        host_tr("%s:%s@%llu", rtos_task_name(rtos_task_self()), m.text, now());
     else
-        tr("%s:%d@%llu", rtos_task_name(rtos_task_self()), r, now());
+        host_tr("%s:%d@%llu", rtos_task_name(rtos_task_self()), r, now());
 }
 
 static void writer(void *arg)
@@ -125,10 +104,10 @@ static void writer(void *arg)
     uint32_t n = (uint32_t)(uintptr_t)arg;
     host_advance_time(10);
     for (uint32_t i = 1; i <= n; i++) {
-        tr("put%u", (unsigned)i);
+        host_tr("put%u", (unsigned)i);
         CHECK_EQ(put(i, RTOS_FOREVER), RTOS_OK);
     }
-    tr("w-end");
+    host_tr("w-end");
 }
 
 TEST(queue_blocking_readers_woken_by_priority)
@@ -139,7 +118,7 @@ TEST(queue_blocking_readers_woken_by_priority)
     spawn("w", writer, (void *)3, 9);
     host_run(RTOS_FOREVER);
     /* Each put hands its message to the best reader, which runs at once. */
-    CHECK_STR(trace, "put1 r2:m1@10 put2 r7:m2@10 put3 w-end ");
+    CHECK_STR(host_trace, "put1 r2:m1@10 put2 r7:m2@10 put3 w-end ");
     CHECK_EQ(q.count, 1);
 }
 
@@ -150,7 +129,7 @@ static void slow_reader(void *arg)
     rtos_sleep_until(100);
     for (int i = 0; i < 4; i++) {
         CHECK_EQ(rtos_queue_get(&q, &m, RTOS_FOREVER), RTOS_OK);
-        tr("got:%s", m.text);
+        host_tr("got:%s", m.text);
     }
 }
 
@@ -163,7 +142,7 @@ TEST(queue_blocking_writer_woken_by_reader)
     /* put3 blocks (full); the first get takes m1 and moves m3 into the
      * ring, waking the writer, which preempts the reader and blocks on put4
      * until the next get. */
-    CHECK_STR(trace, "put1 put2 put3 put4 got:m1 w-end got:m2 got:m3 got:m4 ");
+    CHECK_STR(host_trace, "put1 put2 put3 put4 got:m1 w-end got:m2 got:m3 got:m4 ");
     CHECK_EQ(q.overflows, 0);
 }
 
@@ -173,7 +152,7 @@ static void timed_writer(void *arg)
     CHECK_EQ(put(1, RTOS_NO_WAIT), RTOS_OK); /* straight to the waiting reader */
     CHECK_EQ(put(2, RTOS_NO_WAIT), RTOS_OK); /* fills the ring */
     int r = put(3, 300);
-    tr("put:%d@%llu", r, now());
+    host_tr("put:%d@%llu", r, now());
 }
 
 TEST(queue_put_timeout_when_full)
@@ -182,7 +161,7 @@ TEST(queue_put_timeout_when_full)
     spawn("r", reader, (void *)200, 1);
     spawn("w", timed_writer, NULL, 2);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "r:m1@0 put:-1@300 ");
+    CHECK_STR(host_trace, "r:m1@0 put:-1@300 ");
     CHECK(q.writers.head == NULL);
     CHECK_EQ(q.count, 1);
     CHECK_EQ(q.overflows, 0);
@@ -193,7 +172,7 @@ TEST(queue_get_timeout_when_empty)
     setup(1);
     spawn("r", reader, (void *)250, 1);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "r:-1@250 ");
+    CHECK_STR(host_trace, "r:-1@250 ");
     CHECK(q.readers.head == NULL);
     CHECK_EQ(host_timer_deadline(), 0);
 }
@@ -202,7 +181,7 @@ static void isr_put(void *arg)
 {
     (void)arg;
     CHECK_EQ(put(42, RTOS_NO_WAIT), RTOS_OK);
-    tr("isr-end");
+    host_tr("isr-end");
 }
 
 static void isr_raiser(void *arg)
@@ -210,7 +189,7 @@ static void isr_raiser(void *arg)
     (void)arg;
     host_advance_time(5);
     host_isr(isr_put, NULL);
-    tr("L-after");
+    host_tr("L-after");
 }
 
 TEST(queue_put_from_isr_wakes_reader)
@@ -219,5 +198,5 @@ TEST(queue_put_from_isr_wakes_reader)
     spawn("r", reader, (void *)RTOS_FOREVER, 1);
     spawn("L", isr_raiser, NULL, 9);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "isr-end r:m42@5 L-after ");
+    CHECK_STR(host_trace, "isr-end r:m42@5 L-after ");
 }

@@ -3,40 +3,19 @@
  * simulated and moves only through host_advance_time() and idle, so every
  * tick below is exact. Each TEST builds a task set, runs it to the end
  * with host_run() and checks the trace the tasks left. */
-#include <stdarg.h>
 #include <string.h>
 
 #include "partitions/rtos/include/rtos.h"
+#include "tests/unit/rtos_host_port.h"
 #include "unit.h"
-
-/* rtos_host_port.c */
-void host_reset(uint64_t tsc_hz);
-void host_run(uint64_t limit);
-void host_advance_time(uint64_t ticks);
-void host_isr(void (*fn)(void *), void *arg);
-uint64_t host_timer_deadline(void);
-extern unsigned host_timer_arms;
 
 #define MHZ1 1000000ull /* 1 tick per microsecond */
 
-static char trace[1024];
 static uint8_t stack[RTOS_MAX_TASKS + 1][256]; /* the host port runs tasks on its own stacks */
-
-static void tr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void tr(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-    strncat(trace, " ", sizeof trace - strlen(trace) - 1);
-}
 
 static void setup(uint64_t hz)
 {
     host_reset(hz);
-    trace[0] = 0;
 }
 
 static rtos_task_t *spawn(const char *name, rtos_entry_t fn, void *arg, unsigned prio)
@@ -48,7 +27,7 @@ static rtos_task_t *spawn(const char *name, rtos_entry_t fn, void *arg, unsigned
 static void say_name(void *arg)
 {
     (void)arg;
-    tr("%s", rtos_task_name(rtos_task_self()));
+    host_tr("%s", rtos_task_name(rtos_task_self()));
 }
 
 TEST(sched_priority_order)
@@ -59,17 +38,17 @@ TEST(sched_priority_order)
     spawn("p30", say_name, NULL, 30);
     spawn("p3", say_name, NULL, 3);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "p1 p3 p5 p30 ");
+    CHECK_STR(host_trace, "p1 p3 p5 p30 ");
 }
 
 static void yielder(void *arg)
 {
     const char *n = arg;
-    tr("%s1", n);
+    host_tr("%s1", n);
     rtos_yield();
-    tr("%s2", n);
+    host_tr("%s2", n);
     rtos_yield();
-    tr("%s3", n);
+    host_tr("%s3", n);
 }
 
 TEST(sched_fifo_among_equals_and_yield)
@@ -80,7 +59,7 @@ TEST(sched_fifo_among_equals_and_yield)
     spawn("c", yielder, "c", 4);
     spawn("z", yielder, "z", 9); /* lower: runs after all three */
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "a1 b1 c1 a2 b2 c2 a3 b3 c3 z1 z2 z3 ");
+    CHECK_STR(host_trace, "a1 b1 c1 a2 b2 c2 a3 b3 c3 z1 z2 z3 ");
 }
 
 TEST(sched_yield_alone_does_not_switch)
@@ -90,18 +69,18 @@ TEST(sched_yield_alone_does_not_switch)
     host_run(RTOS_FOREVER);
     struct rtos_stats st;
     rtos_get_stats(&st);
-    CHECK_STR(trace, "z1 z2 z3 ");
+    CHECK_STR(host_trace, "z1 z2 z3 ");
     CHECK_EQ(st.context_switches, 1); /* z exits to idle */
 }
 
 static void creator(void *arg)
 {
     (void)arg;
-    tr("L1");
+    host_tr("L1");
     CHECK(spawn("H", say_name, NULL, 2) != NULL);
-    tr("L2");
+    host_tr("L2");
     CHECK(spawn("M", say_name, NULL, 10) != NULL); /* equal: waits its turn */
-    tr("L3");
+    host_tr("L3");
 }
 
 TEST(sched_preempt_on_create)
@@ -109,7 +88,7 @@ TEST(sched_preempt_on_create)
     setup(MHZ1);
     spawn("L", creator, NULL, 10);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "L1 H L2 L3 M ");
+    CHECK_STR(host_trace, "L1 H L2 L3 M ");
 }
 
 static rtos_sem_t sem;
@@ -117,17 +96,17 @@ static rtos_sem_t sem;
 static void sem_waiter(void *arg)
 {
     (void)arg;
-    tr("H-wait");
+    host_tr("H-wait");
     CHECK_EQ(rtos_sem_take(&sem, RTOS_FOREVER), RTOS_OK);
-    tr("H-woken");
+    host_tr("H-woken");
 }
 
 static void task_giver(void *arg)
 {
     (void)arg;
-    tr("L-give");
+    host_tr("L-give");
     rtos_sem_give(&sem);
-    tr("L-after");
+    host_tr("L-after");
 }
 
 TEST(sched_preempt_on_wake_from_task)
@@ -137,22 +116,22 @@ TEST(sched_preempt_on_wake_from_task)
     spawn("H", sem_waiter, NULL, 1);
     spawn("L", task_giver, NULL, 20);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "H-wait L-give H-woken L-after ");
+    CHECK_STR(host_trace, "H-wait L-give H-woken L-after ");
 }
 
 static void isr_give(void *arg)
 {
     (void)arg;
     rtos_sem_give(&sem);
-    tr("isr-end"); /* the switch waits for rtos_isr_exit */
+    host_tr("isr-end"); /* the switch waits for rtos_isr_exit */
 }
 
 static void isr_raiser(void *arg)
 {
     (void)arg;
-    tr("L-irq");
+    host_tr("L-irq");
     host_isr(isr_give, NULL);
-    tr("L-after");
+    host_tr("L-after");
 }
 
 TEST(sched_preempt_on_wake_from_isr)
@@ -162,19 +141,19 @@ TEST(sched_preempt_on_wake_from_isr)
     spawn("H", sem_waiter, NULL, 1);
     spawn("L", isr_raiser, NULL, 20);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "H-wait L-irq isr-end H-woken L-after ");
+    CHECK_STR(host_trace, "H-wait L-irq isr-end H-woken L-after ");
 }
 
 static void busy(void *arg)
 {
     host_advance_time((uintptr_t)arg);
-    tr("%s@%llu", rtos_task_name(rtos_task_self()), (unsigned long long)rtos_now());
+    host_tr("%s@%llu", rtos_task_name(rtos_task_self()), (unsigned long long)rtos_now());
 }
 
 static void sleeper(void *arg)
 {
     rtos_sleep_until((uintptr_t)arg);
-    tr("%s@%llu", rtos_task_name(rtos_task_self()), (unsigned long long)rtos_now());
+    host_tr("%s@%llu", rtos_task_name(rtos_task_self()), (unsigned long long)rtos_now());
 }
 
 TEST(sched_preempt_from_timer)
@@ -184,7 +163,7 @@ TEST(sched_preempt_from_timer)
     spawn("H", sleeper, (void *)500, 1);
     host_run(RTOS_FOREVER);
     /* H woke in the middle of L's work; L's own 1000 ticks still elapse. */
-    CHECK_STR(trace, "H@500 L@1000 ");
+    CHECK_STR(host_trace, "H@500 L@1000 ");
 }
 
 TEST(sched_preempted_task_keeps_its_turn)
@@ -195,7 +174,7 @@ TEST(sched_preempted_task_keeps_its_turn)
     spawn("H", sleeper, (void *)50, 1);
     host_run(RTOS_FOREVER);
     /* a was preempted, not yielding: it resumes before b. */
-    CHECK_STR(trace, "H@50 a@100 b@110 ");
+    CHECK_STR(host_trace, "H@50 a@100 b@110 ");
 }
 
 TEST(sched_sleep_until_order_and_exact_ticks)
@@ -207,7 +186,7 @@ TEST(sched_sleep_until_order_and_exact_ticks)
     spawn("b2", sleeper, (void *)200, 5); /* same deadline: FIFO */
     spawn("past", sleeper, (void *)0, 6);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "past@0 a@100 b@200 b2@200 c@300 ");
+    CHECK_STR(host_trace, "past@0 a@100 b@200 b2@200 c@300 ");
     CHECK_EQ(host_timer_deadline(), 0);
     CHECK_EQ(host_timer_arms, 5); /* 300 (c), 100 (a), then 200, 300 and off as they fire */
 }
@@ -216,7 +195,7 @@ static void sleep_us_task(void *arg)
 {
     (void)arg;
     rtos_sleep_us(250);
-    tr("s@%llu", (unsigned long long)rtos_now());
+    host_tr("s@%llu", (unsigned long long)rtos_now());
 }
 
 TEST(sched_sleep_us)
@@ -224,7 +203,7 @@ TEST(sched_sleep_us)
     setup(3 * MHZ1);
     spawn("s", sleep_us_task, NULL, 5);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "s@750 ");
+    CHECK_STR(host_trace, "s@750 ");
 }
 
 static uint64_t ref_ticks(uint64_t us, uint64_t hz)
@@ -256,7 +235,7 @@ static void periodic(void *arg)
     for (unsigned i = 0; i < sizeof works / sizeof works[0]; i++) {
         host_advance_time(works[i]);
         uint32_t missed = rtos_period_wait(&p);
-        tr("%llu/%u", (unsigned long long)rtos_now(), missed);
+        host_tr("%llu/%u", (unsigned long long)rtos_now(), missed);
     }
 }
 
@@ -268,7 +247,7 @@ TEST(sched_periodic_and_misses)
     /* Cycle 3 ends at 450: boundaries 300 and 400 missed, resumes at 500.
      * Cycle 5 ends at 720: 700 missed, resumes at 800. The last cycle ends
      * exactly on its boundary (1000): on time. */
-    CHECK_STR(trace, "100/0 200/0 500/2 600/0 800/1 900/0 1000/0 ");
+    CHECK_STR(host_trace, "100/0 200/0 500/2 600/0 800/1 900/0 1000/0 ");
     struct rtos_stats st;
     rtos_get_stats(&st);
     CHECK_EQ(st.deadline_misses, 3);
@@ -282,7 +261,7 @@ static void periodic_pair(void *arg)
     for (int i = 0; i < 3; i++) {
         host_advance_time(5);
         CHECK_EQ(rtos_period_wait(&p), 0);
-        tr("%s@%llu", rtos_task_name(rtos_task_self()), (unsigned long long)rtos_now());
+        host_tr("%s@%llu", rtos_task_name(rtos_task_self()), (unsigned long long)rtos_now());
     }
 }
 
@@ -293,7 +272,7 @@ TEST(sched_two_periodic_tasks)
     spawn("slow", periodic_pair, (void *)50, 2);
     host_run(RTOS_FOREVER);
     /* Each period counts from its task's rtos_period_init: slow's at 5. */
-    CHECK_STR(trace, "fast@40 fast@80 slow@105 fast@120 slow@205 slow@305 ");
+    CHECK_STR(host_trace, "fast@40 fast@80 slow@105 fast@120 slow@205 slow@305 ");
 }
 
 static void noop(void *arg)
@@ -324,7 +303,7 @@ TEST(sched_task_exit_and_slot_reuse)
     CHECK(spawn("reuser", reuser, first, 10) != NULL);
     CHECK(spawn("over", noop, NULL, 2) == NULL); /* table full */
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "again ");
+    CHECK_STR(host_trace, "again ");
 }
 
 TEST(sched_task_create_checks)
@@ -345,7 +324,7 @@ TEST(sched_idle_priority_task_runs)
     spawn("bg", sleeper, (void *)40, RTOS_PRIORITIES - 1);
     spawn("fg", sleeper, (void *)20, 0);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "fg@20 bg@40 ");
+    CHECK_STR(host_trace, "fg@20 bg@40 ");
 }
 
 TEST(sched_stats_counts)
@@ -354,7 +333,7 @@ TEST(sched_stats_counts)
     spawn("A", sleeper, (void *)100, 1);
     spawn("B", busy, (void *)30, 2);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "B@30 A@100 ");
+    CHECK_STR(host_trace, "B@30 A@100 ");
     struct rtos_stats st;
     rtos_get_stats(&st);
     /* A->B, B->idle (exit), idle->A (timer), A->idle (exit). */

@@ -1,37 +1,16 @@
 /* Tests for the RTOS semaphores and mutexes (priority inheritance), on the
  * host port (rtos_host_port.c; see test_rtos_sched.c for the method). */
-#include <stdarg.h>
 #include <string.h>
 
 #include "partitions/rtos/include/rtos.h"
+#include "tests/unit/rtos_host_port.h"
 #include "unit.h"
 
-/* rtos_host_port.c */
-void host_reset(uint64_t tsc_hz);
-void host_run(uint64_t limit);
-void host_advance_time(uint64_t ticks);
-void host_isr(void (*fn)(void *), void *arg);
-uint64_t host_timer_deadline(void);
-extern unsigned host_timer_arms;
-
-static char trace[1024];
 static uint8_t stack[RTOS_MAX_TASKS][256]; /* the host port runs tasks on its own stacks */
-
-static void tr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void tr(const char *fmt, ...)
-{
-    size_t n = strlen(trace);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(trace + n, sizeof trace - n, fmt, ap);
-    va_end(ap);
-    strncat(trace, " ", sizeof trace - strlen(trace) - 1);
-}
 
 static void setup(void)
 {
     host_reset(1000000);
-    trace[0] = 0;
 }
 
 static rtos_task_t *spawn(const char *name, rtos_entry_t fn, void *arg, unsigned prio)
@@ -70,13 +49,13 @@ TEST(sem_count_and_no_wait)
 static void take_until(void *arg)
 {
     int r = rtos_sem_take(&sem, (uintptr_t)arg);
-    tr("%s:%d@%llu", me(), r, now());
+    host_tr("%s:%d@%llu", me(), r, now());
 }
 
 static void give_at(void *arg)
 {
     rtos_sleep_until((uintptr_t)arg);
-    tr("give@%llu", now());
+    host_tr("give@%llu", now());
     rtos_sem_give(&sem);
 }
 
@@ -88,7 +67,7 @@ TEST(sem_block_give_and_timeout)
     spawn("t2", take_until, (void *)RTOS_FOREVER, 2);
     spawn("g", give_at, (void *)700, 3);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "t1:-1@500 give@700 t2:0@700 ");
+    CHECK_STR(host_trace, "t1:-1@500 give@700 t2:0@700 ");
     CHECK(sem.waiters.head == NULL);
     CHECK_EQ(sem.count, 0);
 }
@@ -100,7 +79,7 @@ TEST(sem_give_cancels_timeout)
     spawn("t", take_until, (void *)1000, 1);
     spawn("g", give_at, (void *)200, 2);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "give@200 t:0@200 ");
+    CHECK_STR(host_trace, "give@200 t:0@200 ");
     CHECK_EQ(host_timer_deadline(), 0); /* t's timeout left the timer */
     struct rtos_stats st;
     rtos_get_stats(&st);
@@ -113,7 +92,7 @@ static void take_past(void *arg)
     host_advance_time(50);
     CHECK_EQ(rtos_sem_take(&sem, 10), RTOS_TIMEOUT); /* a deadline already gone */
     CHECK_EQ(rtos_sem_take(&sem, RTOS_NO_WAIT), RTOS_EEMPTY);
-    tr("done@%llu", now());
+    host_tr("done@%llu", now());
 }
 
 TEST(sem_past_deadline_fails_at_once)
@@ -122,7 +101,7 @@ TEST(sem_past_deadline_fails_at_once)
     rtos_sem_init(&sem, 0);
     spawn("t", take_past, NULL, 1);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "done@50 ");
+    CHECK_STR(host_trace, "done@50 ");
 }
 
 static void give_n(void *arg)
@@ -141,7 +120,7 @@ TEST(sem_waiters_by_priority_fifo_among_equals)
     spawn("p3b", take_until, (void *)RTOS_FOREVER, 3);
     spawn("g", give_n, (void *)4, 9);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "p3a:0@0 p3b:0@0 p5:0@0 p7:0@0 ");
+    CHECK_STR(host_trace, "p3a:0@0 p3b:0@0 p5:0@0 p7:0@0 ");
 }
 
 /* --------------------------------------------------------------- mutexes */
@@ -153,7 +132,7 @@ static void try_others(void *arg)
 {
     (void)arg;
     CHECK_EQ(rtos_mutex_unlock(&m1), RTOS_EPERM); /* owned by "own" */
-    tr("other");
+    host_tr("other");
 }
 
 static void own(void *arg)
@@ -167,7 +146,7 @@ static void own(void *arg)
     CHECK_EQ(rtos_mutex_unlock(&m1), RTOS_OK);
     CHECK(m1.owner == NULL);
     CHECK_EQ(rtos_mutex_unlock(&m1), RTOS_EPERM);
-    tr("own");
+    host_tr("own");
 }
 
 TEST(mutex_ownership_and_eperm)
@@ -177,7 +156,7 @@ TEST(mutex_ownership_and_eperm)
     CHECK_EQ(rtos_mutex_lock(&m1, RTOS_FOREVER), RTOS_EINVAL); /* not started */
     spawn("own", own, NULL, 5);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "other own ");
+    CHECK_STR(host_trace, "other own ");
 }
 
 static void lock_try(void *arg)
@@ -185,9 +164,9 @@ static void lock_try(void *arg)
     (void)arg;
     CHECK_EQ(rtos_mutex_lock(&m1, RTOS_NO_WAIT), RTOS_TIMEOUT);
     CHECK_EQ(rtos_mutex_lock(&m1, 300), RTOS_TIMEOUT);
-    tr("gave-up@%llu", now());
+    host_tr("gave-up@%llu", now());
     CHECK_EQ(rtos_mutex_lock(&m1, RTOS_FOREVER), RTOS_OK);
-    tr("got@%llu", now());
+    host_tr("got@%llu", now());
     rtos_mutex_unlock(&m1);
 }
 
@@ -205,7 +184,7 @@ TEST(mutex_timeout_then_handoff)
     spawn("hold", lock_hold, (void *)400, 1);
     spawn("try", lock_try, NULL, 2);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "gave-up@300 got@400 ");
+    CHECK_STR(host_trace, "gave-up@300 got@400 ");
     CHECK(m1.owner == NULL);
 }
 
@@ -215,18 +194,18 @@ static void inv_low(void *arg)
 {
     (void)arg;
     rtos_mutex_lock(&m1, RTOS_FOREVER);
-    tr("L-lock");
+    host_tr("L-lock");
     host_advance_time(100); /* high blocks at 10, medium wakes at 20 */
-    tr("L-prio%u", rtos_task_priority(rtos_task_self()));
+    host_tr("L-prio%u", rtos_task_priority(rtos_task_self()));
     rtos_mutex_unlock(&m1);
-    tr("L-end@%llu-prio%u", now(), rtos_task_priority(rtos_task_self()));
+    host_tr("L-end@%llu-prio%u", now(), rtos_task_priority(rtos_task_self()));
 }
 
 static void inv_mid(void *arg)
 {
     (void)arg;
     rtos_sleep_until(20);
-    tr("M-run@%llu", now());
+    host_tr("M-run@%llu", now());
     host_advance_time(500);
 }
 
@@ -234,9 +213,9 @@ static void inv_high(void *arg)
 {
     (void)arg;
     rtos_sleep_until(10);
-    tr("H-try");
+    host_tr("H-try");
     rtos_mutex_lock(&m1, RTOS_FOREVER);
-    tr("H-got@%llu", now());
+    host_tr("H-got@%llu", now());
     rtos_mutex_unlock(&m1);
 }
 
@@ -248,7 +227,7 @@ TEST(mutex_priority_inversion_avoided)
     t_mid = spawn("M", inv_mid, NULL, 10);
     t_low = spawn("L", inv_low, NULL, 20);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "L-lock H-try L-prio5 H-got@100 M-run@100 L-end@600-prio20 ");
+    CHECK_STR(host_trace, "L-lock H-try L-prio5 H-got@100 M-run@100 L-end@600-prio20 ");
 }
 
 /* The same with the owner preempted (ready, not running) when high blocks:
@@ -257,9 +236,9 @@ static void inv_mid_early(void *arg)
 {
     (void)arg;
     rtos_sleep_until(10);
-    tr("M-run@%llu", now());
+    host_tr("M-run@%llu", now());
     host_advance_time(500);
-    tr("M-end@%llu", now());
+    host_tr("M-end@%llu", now());
 }
 
 static void inv_high_late(void *arg)
@@ -276,7 +255,7 @@ TEST(mutex_inheritance_requeues_a_ready_owner)
     spawn("M", inv_mid_early, NULL, 10);
     spawn("L", inv_low, NULL, 20);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "L-lock M-run@10 H-try L-prio5 H-got@110 M-end@600 L-end@600-prio20 ");
+    CHECK_STR(host_trace, "L-lock M-run@10 H-try L-prio5 H-got@110 M-end@600 L-end@600-prio20 ");
 }
 
 /* A chain: T1 holds m1; T2 holds m2, waits m1; T3 holds m3, waits m2; T4
@@ -292,9 +271,9 @@ static void ch1(void *arg)
     (void)arg;
     rtos_mutex_lock(&m1, RTOS_FOREVER);
     host_advance_time(100);
-    tr("T1:%u,%u,%u,%u", prio_of(1), prio_of(2), prio_of(3), prio_of(4));
+    host_tr("T1:%u,%u,%u,%u", prio_of(1), prio_of(2), prio_of(3), prio_of(4));
     rtos_mutex_unlock(&m1);
-    tr("T1-end:%u", prio_of(1));
+    host_tr("T1-end:%u", prio_of(1));
 }
 
 static void ch_mid(void *arg)
@@ -304,17 +283,17 @@ static void ch_mid(void *arg)
     rtos_sleep_until(10 * (i - 1));
     rtos_mutex_lock(own, RTOS_FOREVER);
     rtos_mutex_lock(want, RTOS_FOREVER);
-    tr("T%d-got:%u", i, prio_of(i));
+    host_tr("T%d-got:%u", i, prio_of(i));
     rtos_mutex_unlock(want);
     rtos_mutex_unlock(own);
-    tr("T%d-end:%u", i, prio_of(i));
+    host_tr("T%d-end:%u", i, prio_of(i));
 }
 
 static void ch4(void *arg)
 {
     rtos_sleep_until(30);
     int r = rtos_mutex_lock(&m3, (uintptr_t)arg);
-    tr("T4:%d@%llu", r, now());
+    host_tr("T4:%d@%llu", r, now());
     if (r == RTOS_OK)
         rtos_mutex_unlock(&m3);
 }
@@ -337,7 +316,7 @@ TEST(mutex_transitive_inheritance)
     host_run(RTOS_FOREVER);
     /* At 100 all of T1..T3 run at T4's 10. Each unlock hands the mutex on
      * and drops its old owner back to what it still holds lends it. */
-    CHECK_STR(trace, "T1:10,10,10,10 T2-got:10 T3-got:10 T4:0@100 T3-end:16 T2-end:18 T1-end:20 ");
+    CHECK_STR(host_trace, "T1:10,10,10,10 T2-got:10 T3-got:10 T4:0@100 T3-end:16 T2-end:18 T1-end:20 ");
 }
 
 TEST(mutex_inheritance_undone_on_timeout)
@@ -345,14 +324,14 @@ TEST(mutex_inheritance_undone_on_timeout)
     chain_setup(60);
     host_run(RTOS_FOREVER);
     /* T4 gives up at 60: the chain falls back to T3's 16. */
-    CHECK_STR(trace, "T4:-1@60 T1:16,16,16,10 T2-got:16 T3-got:16 T3-end:16 T2-end:18 T1-end:20 ");
+    CHECK_STR(host_trace, "T4:-1@60 T1:16,16,16,10 T2-got:16 T3-got:16 T3-end:16 T2-end:18 T1-end:20 ");
 }
 
 static void order_waiter(void *arg)
 {
     rtos_sleep_until((uintptr_t)arg);
     rtos_mutex_lock(&m1, RTOS_FOREVER);
-    tr("%s", me());
+    host_tr("%s", me());
     rtos_mutex_unlock(&m1);
 }
 
@@ -363,7 +342,7 @@ static void order_holder(void *arg)
     rtos_sleep_until(100);
     CHECK_EQ(rtos_task_priority(rtos_task_self()), 3);
     rtos_mutex_unlock(&m1);
-    tr("holder");
+    host_tr("holder");
 }
 
 TEST(mutex_handoff_by_priority)
@@ -376,5 +355,5 @@ TEST(mutex_handoff_by_priority)
     spawn("w8", order_waiter, (void *)30, 8);
     spawn("w3b", order_waiter, (void *)40, 3);
     host_run(RTOS_FOREVER);
-    CHECK_STR(trace, "w3 w3b w6 w8 holder ");
+    CHECK_STR(host_trace, "w3 w3b w6 w8 holder ");
 }
