@@ -19,7 +19,7 @@ ap_tramp_start:
     movl %cr0, %eax
     orl $1, %eax                /* PE; paging stays off, as on the boot CPU */
     movl %eax, %cr0
-    ljmpl $0x08, $ap_entry32    /* 0x08: entry.S's flat code segment */
+    ljmpl $0x08, $ap_entry32    /* 0x08: partitions/common/entry.S: flat code */
     .balign 8
 ap_tramp_gdtr:
     .word 0                     /* limit, filled by smp.c */

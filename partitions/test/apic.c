@@ -1,6 +1,6 @@
 /* x2APIC probe; see apic.h. */
 #include "partitions/test/apic.h"
-#include "partitions/test/cpu.h"
+#include "partitions/common/cpu.h"
 #include "partitions/test/idt.h"
 
 void x2apic_probe(struct x2apic_info *xi, int keep)

@@ -3,11 +3,11 @@
  * kernel. Memory, port and IOAPIC accesses halt on #GP unless the
  * command line says gp=continue, so an unexpected fault stays visible. */
 #include "partitions/test/attacks.h"
-#include "partitions/test/cpu.h"
-#include "partitions/test/hypercall.h"
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/hv.h"
+#include "partitions/common/lib.h"
 #include "partitions/test/idt.h"
-#include "partitions/test/lib.h"
-#include "partitions/test/print.h"
 
 #define IOAPIC_REGSEL 0xFEC00000u
 #define IOAPIC_WIN 0xFEC00010u

@@ -3,10 +3,10 @@
  * so it counts the instruction (its exit and re-entry) alone. Under
  * Bochs the TSC counts instructions: figures are exact path lengths. */
 #include "partitions/test/bench.h"
-#include "partitions/test/cpu.h"
-#include "partitions/test/hypercall.h"
-#include "partitions/test/lib.h"
-#include "partitions/test/print.h"
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/hv.h"
+#include "partitions/common/lib.h"
 
 #define BENCH_ITERS 1000
 

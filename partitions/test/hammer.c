@@ -2,10 +2,9 @@
  * not feel: memory traffic, port I/O and VM exits on the other CPU. */
 #include "partitions/test/hammer.h"
 
-#include "partitions/test/cpu.h"
-#include "partitions/test/hypercall.h"
-#include "partitions/test/print.h"
-#include "include/hv_abi.h"
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/hv.h"
 
 #define BUF_WORDS (256 * 1024 / 4)
 #define POST_PORT 0x80

@@ -1,63 +1,19 @@
-/* IDT and exception handling; see idt.h. */
+/* Exception handling; see idt.h. */
 #include "partitions/test/idt.h"
-#include "partitions/test/cpu.h"
-#include "partitions/test/print.h"
-
-struct idt_gate {
-    uint16_t off_lo, sel;
-    uint8_t zero, type;
-    uint16_t off_hi;
-} __attribute__((packed));
-
-struct idt_desc {
-    uint16_t limit;
-    uint32_t base;
-} __attribute__((packed));
-
-extern const uint32_t isr_table[256]; /* isr.S */
-static struct idt_gate idt[256];
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
 
 static volatile enum gp_mode gp_mode = GP_HALT;
 /* Set by the *_safe accessors around the access, cleared after it. */
 static volatile uint32_t gp_recover_eip;
 static volatile uint32_t gp_caught;
-/* Only vmcall_probe expects #UD; any other #UD is a bug and halts. */
-static volatile int ud_expected;
-
-#define VEC_NMI 2
-#define VEC_UD 6
-#define VEC_GP 13
-
-void idt_load(void)
-{
-    struct idt_desc d = {sizeof idt - 1, (uint32_t)idt};
-    __asm__ __volatile__("lidt %0" : : "m"(d));
-}
-
-void idt_init(void)
-{
-    for (int v = 0; v < 256; v++) {
-        idt[v] = (struct idt_gate){
-            .off_lo = (uint16_t)isr_table[v],
-            .sel = 0x08,
-            .type = 0x8E, /* present, DPL 0, 32-bit interrupt gate */
-            .off_hi = (uint16_t)(isr_table[v] >> 16),
-        };
-    }
-    idt_load();
-}
-
-void idt_load_empty(void)
-{
-    struct idt_desc d = {0, 0};
-    __asm__ __volatile__("lidt %0" : : "m"(d));
-}
 
 void gp_set_mode(enum gp_mode mode) { gp_mode = mode; }
 
-void isr_dispatch(struct frame *f);
 void isr_dispatch(struct frame *f)
 {
+    if (vmcall_probe_recover(f)) /* hv_detect's probe: no hypervisor */
+        return;
     /* An NMI (ipi-nmi to ourselves) or a stray interrupt is not an error
      * of ours: report it and carry on (no EOI: IF stays 0, none expected). */
     if (f->vector == VEC_NMI) {
@@ -66,12 +22,6 @@ void isr_dispatch(struct frame *f)
     }
     if (f->vector >= 32) {
         say("interrupt vector %u at EIP 0x%08x", f->vector, f->eip);
-        return;
-    }
-    if (f->vector == VEC_UD && ud_expected && gp_recover_eip) {
-        f->eip = gp_recover_eip;
-        gp_recover_eip = 0;
-        gp_caught++;
         return;
     }
     int recover = f->vector == VEC_GP && gp_recover_eip && gp_mode != GP_HALT;
@@ -162,22 +112,4 @@ int outb_safe(uint16_t port, uint8_t val)
                          : [port] "d"(port), [v] "a"(val)
                          : "memory");
     return gp_caught != before ? -1 : 0;
-}
-
-int vmcall_probe(uint32_t op, int32_t *ret)
-{
-    uint32_t before = gp_caught, eax = op;
-    enum gp_mode saved = gp_mode;
-    gp_mode = GP_QUIET;
-    ud_expected = 1;
-    __asm__ __volatile__(ARM "vmcall" DISARM
-                         : "+a"(eax), [rec] "=m"(gp_recover_eip)
-                         : "b"(0), "c"(0), "d"(0), "S"(0)
-                         : "memory");
-    ud_expected = 0;
-    gp_mode = saved;
-    if (gp_caught != before)
-        return -1;
-    *ret = (int32_t)eax;
-    return 0;
 }

@@ -1,17 +1,16 @@
 /* Test kernel main flow: options, console, identity, start line, then
  * smp / bench / heartbeats / attack / stats in that order, then power-off. */
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/hv.h"
+#include "partitions/common/idt.h"
 #include "partitions/test/apic.h"
 #include "partitions/test/attacks.h"
 #include "partitions/test/bench.h"
-#include "partitions/test/cpu.h"
-#include "partitions/test/hypercall.h"
-#include "partitions/test/idt.h"
-#include "partitions/test/multiboot.h"
 #include "partitions/test/hammer.h"
+#include "partitions/test/multiboot.h"
 #include "partitions/test/options.h"
 #include "partitions/test/power.h"
-#include "partitions/test/print.h"
-#include "partitions/test/serial.h"
 #include "partitions/test/smp.h"
 #include "partitions/test/stats.h"
 #include "partitions/test/tsc.h"
@@ -27,12 +26,12 @@ static int identify(uint32_t *apic_id)
     hv_detect();
     int32_t r = hv_present() ? hc_partition_info(&info) : HV_ENOSYS;
     if (r < 0) {
-        log_set_name(hv_present() ? "noinfo" : "bare");
+        console_set_prefix(hv_present() ? "noinfo" : "bare");
         *apic_id = cpuid(1, 0).ebx >> 24;
         return r;
     }
     info.name[HV_NAME_MAX - 1] = 0;
-    log_set_name(info.name[0] ? info.name : "unnamed");
+    console_set_prefix(info.name[0] ? info.name : "unnamed");
     *apic_id = info.calling_cpu < HV_MAX_PARTITION_CPUS ? info.apic_ids[info.calling_cpu] : 0xFFFFFFFFu;
     return r;
 }
@@ -88,7 +87,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
     if (magic != MB_BOOT_MAGIC)
         mbi = 0; /* not a multiboot loader: EBX means nothing */
     options_parse(mb_cmdline(mbi), &opt);
-    serial_init(opt.console_port);
+    console_init(opt.console_port, "test"); /* until identify() names us */
     idt_init();
 
     uint32_t apic_id;

@@ -1,10 +1,6 @@
-/* Multiboot info reading; see multiboot.h. Paging is off, so the
- * addresses the loader gives are directly usable pointers. */
+/* Multiboot memory map reading; see multiboot.h. */
 #include "partitions/test/multiboot.h"
 
-#define MB_INFO_MEM (1u << 0)
-#define MB_INFO_CMDLINE (1u << 2)
-#define MB_INFO_MMAP (1u << 6)
 #define MB_MMAP_AVAILABLE 1
 
 struct mb_mmap_entry {
@@ -12,13 +8,6 @@ struct mb_mmap_entry {
     uint64_t addr, len;
     uint32_t type;
 } __attribute__((packed));
-
-const char *mb_cmdline(const struct mb_info *mbi)
-{
-    if (!mbi || !(mbi->flags & MB_INFO_CMDLINE) || !mbi->cmdline)
-        return 0;
-    return (const char *)mbi->cmdline;
-}
 
 void mb_mem_summary(const struct mb_info *mbi, struct mb_mem_summary *s)
 {

@@ -2,11 +2,9 @@
 #ifndef TESTPART_OPTIONS_H
 #define TESTPART_OPTIONS_H
 
-#include <stdint.h>
+#include "partitions/common/options.h"
 
 enum exit_kind { EXIT_NONE, EXIT_CODE, EXIT_ACPI, EXIT_BOCHS };
-
-#define OPT_MAX_BAD 4
 
 struct options {
     uint16_t console_port;  /* default COM1 */

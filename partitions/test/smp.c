@@ -2,10 +2,10 @@
  * MSR when the boot CPU's APIC is in x2APIC mode (always so under the
  * hypervisor), else through the xAPIC ICR in MMIO (QEMU TCG bare). */
 #include "partitions/test/smp.h"
-#include "partitions/test/cpu.h"
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/lib.h"
 #include "partitions/test/idt.h"
-#include "partitions/test/lib.h"
-#include "partitions/test/print.h"
 #include "partitions/test/tsc.h"
 
 #define XAPIC_ID 0xFEE00020u

@@ -1,7 +1,7 @@
 /* Prints HC_EXIT_STATS; see stats.h. */
 #include "partitions/test/stats.h"
-#include "partitions/test/hypercall.h"
-#include "partitions/test/print.h"
+#include "partitions/common/console.h"
+#include "partitions/common/hv.h"
 
 static struct hv_exit_stats st; /* static: too big for comfort on the stack */
 

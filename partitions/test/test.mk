@@ -7,8 +7,8 @@ TESTPART_DIR    := partitions/test
 TESTPART_OBJDIR := $(BUILD)/partitions/test
 TESTPART_ELF    := $(BUILD)/partitions/testpart.elf
 
-# 32-bit freestanding: no libc, no libgcc (so no 64-bit `/` or `%`: see
-# lib.c's udiv64_32), no SSE (the guest never enables it).
+# 32-bit freestanding: no libc, no libgcc (partitions/common/div64.c has
+# the 64-bit division helpers), no SSE (the guest never enables it).
 TESTPART_CFLAGS := -std=c11 -m32 -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
@@ -23,6 +23,13 @@ TESTPART_S_SRCS := $(sort $(filter-out $(TESTPART_DIR)/hello64.S,$(wildcard $(TE
 TESTPART_OBJS   := $(TESTPART_S_SRCS:$(TESTPART_DIR)/%.S=$(TESTPART_OBJDIR)/%_S.o) \
 	$(TESTPART_C_SRCS:$(TESTPART_DIR)/%.c=$(TESTPART_OBJDIR)/%.o)
 
+# The guest library shared with the RTOS (entry, IDT, console, options,
+# hypercalls, helpers), compiled here with this kernel's flags.
+TESTPART_COMMON_C := $(sort $(wildcard partitions/common/*.c))
+TESTPART_COMMON_S := $(sort $(wildcard partitions/common/*.S))
+TESTPART_OBJS     += $(TESTPART_COMMON_S:partitions/common/%.S=$(TESTPART_OBJDIR)/common/%_S.o) \
+	$(TESTPART_COMMON_C:partitions/common/%.c=$(TESTPART_OBJDIR)/common/%.o)
+
 PARTITION_IMAGES += $(TESTPART_ELF)
 
 $(TESTPART_OBJDIR)/%.o: $(TESTPART_DIR)/%.c
@@ -30,6 +37,14 @@ $(TESTPART_OBJDIR)/%.o: $(TESTPART_DIR)/%.c
 	$(CC) $(TESTPART_CFLAGS) -c $< -o $@
 
 $(TESTPART_OBJDIR)/%_S.o: $(TESTPART_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPART_ASFLAGS) -c $< -o $@
+
+$(TESTPART_OBJDIR)/common/%.o: partitions/common/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPART_CFLAGS) -c $< -o $@
+
+$(TESTPART_OBJDIR)/common/%_S.o: partitions/common/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTPART_ASFLAGS) -c $< -o $@
 
@@ -51,4 +66,4 @@ $(HELLO64_ELF): $(HELLO64_OBJ) $(TESTPART_DIR)/hello64.ld
 	$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 		-T $(TESTPART_DIR)/hello64.ld -o $@ $(HELLO64_OBJ)
 
--include $(wildcard $(TESTPART_OBJDIR)/*.d) $(wildcard $(BUILD)/partitions/hello64/*.d)
+-include $(wildcard $(TESTPART_OBJDIR)/*.d $(TESTPART_OBJDIR)/common/*.d) $(wildcard $(BUILD)/partitions/hello64/*.d)

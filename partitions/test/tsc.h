@@ -11,7 +11,5 @@ const char *tsc_source(void); /* "hypervisor" or "PIT" */
 
 uint64_t tsc_ticks_ms(uint32_t ms);
 uint64_t tsc_ticks_us(uint32_t us);
-/* Busy-waits until the TSC reaches deadline. */
-void tsc_wait_until(uint64_t deadline);
 
 #endif

@@ -9,12 +9,12 @@
  * avg, max and the 99.9th percentile per path, a 64-bucket histogram per
  * path, and under the hypervisor the VM exits taken on this CPU meanwhile;
  * then powers off with code 0. */
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/lib.h"
 #include "partitions/rtos/app/app.h"
 #include "partitions/rtos/app/health.h"
-#include "partitions/rtos/arch/x86/console.h"
-#include "partitions/rtos/arch/x86/cpu.h"
 #include "partitions/rtos/arch/x86/hv.h"
-#include "partitions/rtos/arch/x86/lib.h"
 #include "partitions/rtos/arch/x86/power.h"
 #include "partitions/rtos/arch/x86/timer.h"
 #include "partitions/rtos/port.h"

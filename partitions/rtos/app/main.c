@@ -1,9 +1,9 @@
 /* Application entry: the health task, then the app the command line
  * chose. demo: two periodic tasks printing heartbeats (beats=N powers off
  * after N of the first one's). */
+#include "partitions/common/console.h"
 #include "partitions/rtos/app/app.h"
 #include "partitions/rtos/app/health.h"
-#include "partitions/rtos/arch/x86/console.h"
 #include "partitions/rtos/arch/x86/power.h"
 
 #define STACK_POOL 28

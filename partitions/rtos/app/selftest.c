@@ -5,11 +5,11 @@
  * generous: a console line masks interrupts for its transmission time. */
 #include <stdarg.h>
 
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/lib.h"
 #include "partitions/rtos/app/app.h"
 #include "partitions/rtos/app/health.h"
-#include "partitions/rtos/arch/x86/console.h"
-#include "partitions/rtos/arch/x86/cpu.h"
-#include "partitions/rtos/arch/x86/lib.h"
 #include "partitions/rtos/arch/x86/power.h"
 #include "partitions/rtos/arch/x86/timer.h"
 #include "partitions/rtos/port.h"

@@ -1,12 +1,11 @@
 /* See ap_spin.h. */
 #include "partitions/rtos/arch/x86/ap_spin.h"
 
-#include "partitions/rtos/arch/x86/console.h"
-#include "partitions/rtos/arch/x86/cpu.h"
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
 #include "partitions/rtos/arch/x86/timer.h"
 
 #define SPIN_PAGE 0x7000u /* free low memory; SIPI vector 0x07 */
-#define MSR_X2APIC_ICR 0x830
 #define ICR_INIT_ASSERT 0x4500u
 #define ICR_STARTUP 0x4600u
 

@@ -1,25 +1,16 @@
 /* Boot flow, the same bare metal and as a partition: command line,
  * console, IDT, hypervisor probe (reporting only), timers, then the
  * application's tasks and the scheduler. */
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/multiboot.h"
 #include "partitions/rtos/app/app.h"
 #include "partitions/rtos/arch/x86/ap_spin.h"
-#include "partitions/rtos/arch/x86/console.h"
-#include "partitions/rtos/arch/x86/cpu.h"
 #include "partitions/rtos/arch/x86/hv.h"
 #include "partitions/rtos/arch/x86/idt.h"
 #include "partitions/rtos/arch/x86/options.h"
 #include "partitions/rtos/arch/x86/timer.h"
 #include "partitions/rtos/include/rtos.h"
-
-/* The parts of the Multiboot 0.6.96 info structure (§3.3) we read. */
-#define MB_BOOT_MAGIC 0x2BADB002
-#define MB_INFO_CMDLINE (1u << 2)
-struct mb_info {
-    uint32_t flags;
-    uint32_t mem_lower, mem_upper;
-    uint32_t boot_device;
-    uint32_t cmdline;
-};
 
 void kmain(uint32_t magic, const struct mb_info *mbi);
 
@@ -41,17 +32,15 @@ static struct hv_partition_info info;
 
 void kmain(uint32_t magic, const struct mb_info *mbi)
 {
-    /* Not a multiboot loader: EBX means nothing. Paging is off, so the
-     * loader's addresses are usable pointers. */
-    const char *cmdline = magic == MB_BOOT_MAGIC && (mbi->flags & MB_INFO_CMDLINE) ? (const char *)mbi->cmdline : 0;
+    const char *cmdline = mb_cmdline(magic == MB_BOOT_MAGIC ? mbi : 0);
     options_parse(cmdline, &opt);
-    console_init(opt.console_port);
-    idt_init();
+    console_init(opt.console_port, "rtos");
+    rtos_idt_init();
 
     int hv = hv_detect();
     console_set_prefix(hv ? "rtos" : "rtos-bare");
     say("RTOS (i386) up %s, cmdline '%s'", hv ? "as a partition" : "on bare metal", cmdline ? cmdline : "");
-    if (hv && hc(HC_PARTITION_INFO, (uint32_t)&info, sizeof info, 0, 0) >= 0) {
+    if (hv && hc_partition_info(&info) >= 0) {
         info.name[HV_NAME_MAX - 1] = 0;
         say("partition %u '%s': %u cpu(s), RAM %llu KiB, hypervisor TSC %llu Hz", info.partition_id, info.name,
             info.cpu_count, info.ram_bytes >> 10, info.tsc_hz);

@@ -1,7 +1,7 @@
-/* Interrupt entry. The timer vectors have their own short entry point;
- * every other vector gets a generic one that builds a struct frame
- * (idt.h) for isr_dispatch (exception report, stray interrupts). */
-#include "partitions/rtos/arch/x86/idt.h"
+/* Interrupt entry of the timer and spurious vectors (idt.c installs
+ * them). Every other vector enters the generic entry in
+ * partitions/common/isr.S, which builds a struct frame for isr_dispatch
+ * (exception report, stray interrupts). */
 
     .text
     .code32
@@ -51,48 +51,3 @@ isr_timer:
     .balign 16
 isr_spurious:
     iret
-
-/* Vectors for which the CPU pushes an error code (SDM Vol. 3A 6.15). */
-#define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
-
-    .altmacro
-    .macro vector_entry v
-    .balign 8
-isr_\v:
-    .if !HAS_ERR(\v)
-    pushl $0
-    .endif
-    pushl $\v
-    jmp isr_common
-    .endm
-
-    .set i, 0
-    .rept 256
-    vector_entry %i
-    .set i, i + 1
-    .endr
-
-isr_common:
-    pushal
-    movl %esp, %eax
-    pushl %eax          /* struct frame * */
-    cld
-    call isr_dispatch
-    addl $4, %esp
-    popal
-    addl $8, %esp       /* vector, error code */
-    iret
-
-    .macro table_entry v
-    .long isr_\v
-    .endm
-
-    .section .rodata
-    .balign 4
-    .globl isr_table
-isr_table:
-    .set i, 0
-    .rept 256
-    table_entry %i
-    .set i, i + 1
-    .endr

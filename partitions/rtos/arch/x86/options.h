@@ -2,12 +2,11 @@
 #ifndef RTOS_X86_OPTIONS_H
 #define RTOS_X86_OPTIONS_H
 
-#include <stdint.h>
+#include "partitions/common/options.h"
 
 enum rtos_app { APP_DEMO, APP_SELFTEST, APP_LATENCY };
 enum rtos_timer_src { TIMER_TSC, TIMER_HPET };
 
-#define OPT_MAX_BAD 4
 #define OPT_MAX_SAMPLES 20000
 
 struct options {

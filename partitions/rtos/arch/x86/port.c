@@ -1,7 +1,7 @@
 /* The i386 implementation of partitions/rtos/port.h, the same bare metal
  * and as a partition: nothing here needs the hypervisor. */
 #include "partitions/rtos/port.h"
-#include "partitions/rtos/arch/x86/cpu.h"
+#include "partitions/common/cpu.h"
 #include "partitions/rtos/arch/x86/timer.h"
 
 void port_task_start(void); /* switch.S */

@@ -2,10 +2,11 @@
  * (local APIC), IA-PC HPET Specification 1.0a section 2.3 (HPET), the
  * 82093AA IOAPIC datasheet (redirection table). */
 #include "partitions/rtos/arch/x86/timer.h"
-#include "partitions/rtos/arch/x86/console.h"
-#include "partitions/rtos/arch/x86/cpu.h"
+#include "partitions/common/console.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/lib.h"
+#include "partitions/common/pit.h"
 #include "partitions/rtos/arch/x86/idt.h"
-#include "partitions/rtos/arch/x86/lib.h"
 #include "partitions/rtos/arch/x86/power.h"
 #include "partitions/rtos/port.h"
 
@@ -44,11 +45,7 @@ uint16_t rtos_scope_port;
 #define SVR_ENABLE (1u << 8)
 #define MAX_ARM_SECONDS 1     /* longer deadlines: fire early, the kernel re-arms */
 
-#define PIT_HZ 1193182
-#define PIT_CTRL 0x43
-#define PIT_CH2 0x42
-#define PORT_B 0x61           /* [0] channel 2 gate, [1] speaker, [5] OUT2 */
-#define CAL_MS 10
+#define CAL_MS PIT_CAL_MS   /* the same span for the HPET */
 
 static uint64_t tsc_hz;
 static enum rtos_timer_src source;
@@ -145,24 +142,6 @@ static uint64_t calibrate_hpet(void)
     return (t1 - t0) * hpet_hz / (c1 - c0);
 }
 
-/* PIT channel 2 in mode 0 raises OUT2 when it reaches zero; the gate is
- * the control software has over it without the speaker sounding. */
-static uint64_t calibrate_pit(void)
-{
-    const uint32_t count = PIT_HZ * CAL_MS / 1000;
-    uint8_t b = inb(PORT_B);
-    outb(PORT_B, (uint8_t)((b & ~0x02) | 0x01));
-    outb(PIT_CTRL, 0xB0); /* channel 2, lobyte/hibyte, mode 0, binary */
-    outb(PIT_CH2, count & 0xFF);
-    outb(PIT_CH2, (uint8_t)(count >> 8));
-    uint64_t t0 = rdtsc();
-    for (uint32_t i = 0; i < 100000000 && !(inb(PORT_B) & 0x20); i++) /* bounded: no PIT behind it? */
-        ;
-    uint64_t t1 = rdtsc();
-    outb(PORT_B, b);
-    return (t1 - t0) * (1000 / CAL_MS);
-}
-
 static int tsc_deadline_init(void)
 {
     if (!(cpuid(1, 0).ecx & CPUID1_ECX_TSC_DEADLINE)) {
@@ -212,7 +191,7 @@ void timer_init(const struct options *o, uint64_t hv_tsc_hz)
     tsc_hz = hpet >= 0 ? calibrate_hpet() : 0;
     if (tsc_hz < 1000000) {
         cal = "PIT channel 2";
-        tsc_hz = calibrate_pit();
+        tsc_hz = pit_tsc_hz();
     }
     if (tsc_hz < 1000000 && hv_tsc_hz) {
         cal = "the hypervisor";
@@ -293,9 +272,4 @@ void timer_arm(uint64_t deadline)
 
 uint64_t tsc_us_to_ticks(uint64_t us) { return udiv64_32(us * tsc_hz, 1000000, NULL); }
 
-void tsc_delay_us(uint32_t us)
-{
-    uint64_t end = rdtsc() + tsc_us_to_ticks(us);
-    while ((int64_t)(rdtsc() - end) < 0)
-        cpu_relax();
-}
+void tsc_delay_us(uint32_t us) { tsc_wait_until(rdtsc() + tsc_us_to_ticks(us)); }

@@ -1,59 +1,7 @@
-/* libc-like helpers; see lib.h. Also the libgcc routines i386 code needs
- * for 64-bit division (__udivdi3 and friends): the image links no libgcc
- * (a 32-bit one is not installed with the native gcc). */
-#include "partitions/rtos/arch/x86/lib.h"
-
-__attribute__((weak)) void *memset(void *d, int c, size_t n)
-{
-    unsigned char *p = d;
-    while (n--)
-        *p++ = (unsigned char)c;
-    return d;
-}
-
-__attribute__((weak)) void *memcpy(void *d, const void *s, size_t n)
-{
-    unsigned char *p = d;
-    const unsigned char *q = s;
-    while (n--)
-        *p++ = *q++;
-    return d;
-}
-
-__attribute__((weak)) void *memmove(void *d, const void *s, size_t n)
-{
-    unsigned char *p = d;
-    const unsigned char *q = s;
-    if (p < q || p >= q + n)
-        return memcpy(d, s, n);
-    while (n--)
-        p[n] = q[n];
-    return d;
-}
-
-__attribute__((weak)) int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *p = a, *q = b;
-    for (; n--; p++, q++)
-        if (*p != *q)
-            return *p - *q;
-    return 0;
-}
-
-int kstreq(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return *a == *b;
-}
-
-const char *kstrprefix(const char *s, const char *prefix)
-{
-    while (*prefix)
-        if (*s++ != *prefix++)
-            return NULL;
-    return s;
-}
+/* 64-bit division on i386 without libgcc; see lib.h. GCC turns a 64-bit
+ * `/` or `%` into calls to __udivdi3 and friends, which only libgcc has,
+ * and the guests link none. */
+#include "partitions/common/lib.h"
 
 uint64_t udiv64_32(uint64_t n, uint32_t d, uint32_t *rem)
 {
@@ -134,34 +82,4 @@ __attribute__((weak)) int64_t __moddi3(int64_t n, int64_t d)
     uint64_t r;
     udivmod64(n < 0 ? -(uint64_t)n : (uint64_t)n, d < 0 ? -(uint64_t)d : (uint64_t)d, &r);
     return n < 0 ? -(int64_t)r : (int64_t)r;
-}
-
-int parse_u64(const char *s, unsigned base, uint64_t *out)
-{
-    const char *hex = kstrprefix(s, "0x");
-    if (!hex)
-        hex = kstrprefix(s, "0X");
-    if (hex) {
-        s = hex;
-        base = 16;
-    }
-    if (!*s)
-        return -1;
-    uint64_t v = 0;
-    for (; *s; s++) {
-        unsigned digit;
-        if (*s >= '0' && *s <= '9')
-            digit = (unsigned)(*s - '0');
-        else if (base == 16 && *s >= 'a' && *s <= 'f')
-            digit = (unsigned)(*s - 'a' + 10);
-        else if (base == 16 && *s >= 'A' && *s <= 'F')
-            digit = (unsigned)(*s - 'A' + 10);
-        else
-            return -1;
-        if (digit >= base || v > (UINT64_MAX - digit) / base)
-            return -1;
-        v = v * base + digit;
-    }
-    *out = v;
-    return 0;
 }

@@ -1,10 +1,12 @@
-/* Multiboot-1 entry (Multiboot spec 0.6.96 §3.1-3.2). The loader leaves us
- * in 32-bit protected mode, paging off, EAX = 0x2BADB002, EBX = the info
- * structure, with flat segments but a GDTR we must not rely on: load our
- * own GDT before the first interrupt or segment reload needs it. */
+/* Multiboot-1 entry (Multiboot spec 0.6.96 §3.1-3.2), the same under GRUB
+ * or QEMU on bare metal and under the hypervisor's loader: 32-bit
+ * protected mode, paging off, EAX = 0x2BADB002, EBX = the info structure.
+ * The loader's GDTR is not ours to keep (spec §3.2: "the OS image must
+ * create its own GDT"), so load one before any segment reload or
+ * interrupt needs it. Then kmain(magic, info), which must not return. */
 
 #define MB_MAGIC 0x1BADB002
-#define MB_FLAGS 0x00000003 /* bit 0: page-aligned modules, bit 1: memory info; ELF, so no a.out kludge */
+#define MB_FLAGS 0x00000003 /* page-aligned modules, memory info; ELF, so no a.out kludge */
 
     .section .multiboot, "a"
     .balign 4
@@ -26,25 +28,27 @@ _start:
     movw %cx, %ss
     movw %cx, %fs
     movw %cx, %gs
-    movl $stack_top, %esp
+    movl $boot_stack_top, %esp
 
     /* Zero .bss ourselves: a loader that ignores p_memsz must not leave
-     * us with stale state (EAX/EBX are kept in ESI/EBP meanwhile). */
+     * stale state (EAX waits in ESI; REP STOSB leaves EBX alone). */
     movl %eax, %esi
-    movl %ebx, %ebp
     movl $__bss_start, %edi
     movl $__bss_end, %ecx
     subl %edi, %ecx
     xorl %eax, %eax
     rep stosb
 
-    pushl %ebp          /* multiboot info */
+    xorl %ebp, %ebp     /* end of the frame chain for debuggers */
+    pushl %ebx          /* multiboot info */
     pushl %esi          /* magic */
     call kmain
 2:  cli
     hlt
     jmp 2b
 
+    /* The test kernel's AP trampoline copies this GDT's GDTR and jumps
+     * to selector 0x08: keep the layout. */
     .section .rodata
     .balign 8
 gdt:
@@ -57,7 +61,9 @@ gdt_desc:
     .word gdt_end - gdt - 1
     .long gdt
 
+    /* The boot CPU's stack until kmain moves on (RTOS tasks and test
+     * kernel APs have their own). */
     .section .bss
     .balign 16
     .space 16384
-stack_top:
+boot_stack_top:

@@ -1,14 +1,15 @@
-/* Hypercall wrappers; see hypercall.h. */
-#include "partitions/test/hypercall.h"
-#include "partitions/test/cpu.h"
-#include "partitions/test/idt.h"
+/* Hypercalls; see hv.h. */
+#include "partitions/common/hv.h"
+#include "partitions/common/cpu.h"
+#include "partitions/common/idt.h"
 
 static int present;
 
-void hv_detect(void)
+int hv_detect(void)
 {
     int32_t r = -1;
     present = (cpuid(1, 0).ecx & CPUID1_ECX_HYPERVISOR) && !vmcall_probe(HC_NULL, &r) && r == 0;
+    return present;
 }
 
 int hv_present(void) { return present; }

@@ -1,7 +1,7 @@
 /* libc-like helpers; see lib.h. */
-#include "partitions/test/lib.h"
+#include "partitions/common/lib.h"
 
-void *memset(void *d, int c, size_t n)
+__attribute__((weak)) void *memset(void *d, int c, size_t n)
 {
     unsigned char *p = d;
     while (n--)
@@ -9,13 +9,33 @@ void *memset(void *d, int c, size_t n)
     return d;
 }
 
-void *memcpy(void *d, const void *s, size_t n)
+__attribute__((weak)) void *memcpy(void *d, const void *s, size_t n)
 {
     unsigned char *p = d;
     const unsigned char *q = s;
     while (n--)
         *p++ = *q++;
     return d;
+}
+
+__attribute__((weak)) void *memmove(void *d, const void *s, size_t n)
+{
+    unsigned char *p = d;
+    const unsigned char *q = s;
+    if (p < q || p >= q + n)
+        return memcpy(d, s, n);
+    while (n--)
+        p[n] = q[n];
+    return d;
+}
+
+__attribute__((weak)) int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *p = a, *q = b;
+    for (; n--; p++, q++)
+        if (*p != *q)
+            return *p - *q;
+    return 0;
 }
 
 size_t kstrlen(const char *s)
@@ -41,17 +61,6 @@ const char *kstrprefix(const char *s, const char *prefix)
     return s;
 }
 
-uint64_t udiv64_32(uint64_t n, uint32_t d, uint32_t *rem)
-{
-    uint32_t hi = (uint32_t)(n >> 32), lo = (uint32_t)n;
-    uint32_t qhi = hi / d, r = hi % d, qlo;
-    /* r < d, so EDX:EAX / d fits in 32 bits: DIV cannot fault. */
-    __asm__("divl %4" : "=a"(qlo), "=d"(r) : "a"(lo), "d"(r), "rm"(d));
-    if (rem)
-        *rem = r;
-    return ((uint64_t)qhi << 32) | qlo;
-}
-
 int parse_u64(const char *s, unsigned base, uint64_t *out)
 {
     const char *hex = kstrprefix(s, "0x");
@@ -74,7 +83,7 @@ int parse_u64(const char *s, unsigned base, uint64_t *out)
             digit = (unsigned)(*s - 'A' + 10);
         else
             return -1;
-        /* Constant limits: a variable 64-bit division would need libgcc. */
+        /* Constant limits: no 64-bit division per digit. */
         uint64_t limit = base == 16 ? UINT64_MAX / 16 : UINT64_MAX / 10;
         if (digit >= base || v > limit || v * base > UINT64_MAX - digit)
             return -1;

@@ -1,7 +1,8 @@
-/* One entry per IDT vector. Each pushes a dummy error code where the CPU
- * pushes none (so every frame has the same shape), then its vector, and
- * joins isr_common, which hands a struct frame (idt.h) to isr_dispatch.
- * The handler may rewrite frame->eip to resume after a refused access. */
+/* Generic interrupt entry, one per IDT vector (idt.c installs them all;
+ * a kernel may give some vectors entry code of its own). Each pushes a
+ * dummy error code where the CPU pushes none, so every frame has the same
+ * shape, then its vector, and joins isr_common, which hands a struct
+ * frame (idt.h) to the kernel's isr_dispatch. */
 
     .text
     .code32
@@ -11,7 +12,7 @@
 
     .altmacro
     .macro vector_entry v
-    .balign 16
+    .balign 8
 isr_\v:
     .if !HAS_ERR(\v)
     pushl $0
@@ -28,7 +29,7 @@ isr_\v:
 
 isr_common:
     pushal
-    pushl %esp          /* struct frame * */
+    pushl %esp          /* struct frame * (the value before this push) */
     cld
     call isr_dispatch
     addl $4, %esp
@@ -36,7 +37,7 @@ isr_common:
     addl $8, %esp       /* vector, error code */
     iret
 
-    .macro entry v
+    .macro table_entry v
     .long isr_\v
     .endm
 
@@ -46,6 +47,6 @@ isr_common:
 isr_table:
     .set i, 0
     .rept 256
-    entry %i
+    table_entry %i
     .set i, i + 1
     .endr

@@ -1,6 +1,7 @@
-/* Instruction wrappers for the RTOS's i386 port (ring 0, paging off). */
-#ifndef RTOS_X86_CPU_H
-#define RTOS_X86_CPU_H
+/* Instruction wrappers for the in-tree i386 guests (ring 0, paging off),
+ * and the architectural numbers more than one of them uses. */
+#ifndef GUEST_CPU_H
+#define GUEST_CPU_H
 
 #include <stdint.h>
 
@@ -33,6 +34,17 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* LFENCE keeps RDTSC from executing before earlier instructions finish, so
+ * a measured interval covers the instruction under test (SDM RDTSC). */
+static inline uint64_t rdtsc_ordered(void)
+{
+    uint32_t lo, hi;
+    __asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Plain MSR access, for MSRs already known to be there (a refused one is
+ * a #GP: the test kernel's rdmsr_safe/wrmsr_safe recover from it). */
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;
@@ -46,6 +58,13 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 }
 
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
+
+/* Busy-waits until the TSC reaches deadline (wrap-safe difference). */
+static inline void tsc_wait_until(uint64_t deadline)
+{
+    while ((int64_t)(rdtsc() - deadline) < 0)
+        cpu_relax();
+}
 
 /* Device registers: one 32-bit MOV each, the form the hypervisor's MMIO
  * decoder accepts where the page is emulated (the IOAPIC). */
@@ -70,6 +89,7 @@ __attribute__((noreturn)) static inline void halt_forever(void)
 #define MSR_X2APIC_ID 0x802
 #define MSR_X2APIC_EOI 0x80B
 #define MSR_X2APIC_SVR 0x80F
+#define MSR_X2APIC_ICR 0x830
 #define MSR_X2APIC_LVT_TIMER 0x832
 #define MSR_X2APIC_LVT_LINT0 0x835
 #define MSR_X2APIC_SELF_IPI 0x83F
