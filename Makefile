@@ -9,12 +9,17 @@ HOSTCC   ?= gcc
 LD       ?= ld
 OBJCOPY  ?= objcopy
 
+# Reproducible builds: no build-directory path in the images (debug info
+# would otherwise move file offsets and sizes, and with them boot timing
+# under emulation).
+REPRO_FLAGS := -ffile-prefix-map=$(CURDIR)=.
+
 # ---------------------------------------------------------------- hypervisor
-HV_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+HV_CFLAGS := $(REPRO_FLAGS) -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-O2 -g -Wall -Wextra -Werror -I. -MMD -MP
-HV_ASFLAGS := -I. -MMD -MP -Wa,--noexecstack
+HV_ASFLAGS := $(REPRO_FLAGS) -I. -MMD -MP -Wa,--noexecstack
 HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none -T linker.ld
 
 # The scenario compiled in: configs/$(CONFIG).c, checked before linking.

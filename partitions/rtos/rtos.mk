@@ -8,10 +8,10 @@ RTOS_ELF    := $(BUILD)/partitions/rtos.elf
 
 # 32-bit freestanding: no libc, no libgcc (partitions/common/div64.c has
 # the 64-bit division helpers), no SSE (never enabled).
-RTOS_CFLAGS := -m32 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+RTOS_CFLAGS := $(REPRO_FLAGS) -m32 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror -I. -I$(RTOS_DIR)/include -MMD -MP
-RTOS_ASFLAGS := -m32 -I. -MMD -MP -Wa,--noexecstack
+RTOS_ASFLAGS := $(REPRO_FLAGS) -m32 -I. -MMD -MP -Wa,--noexecstack
 RTOS_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	-T $(RTOS_DIR)/arch/x86/linker.ld
 

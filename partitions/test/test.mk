@@ -9,12 +9,12 @@ TESTPART_ELF    := $(BUILD)/partitions/testpart.elf
 
 # 32-bit freestanding: no libc, no libgcc (partitions/common/div64.c has
 # the 64-bit division helpers), no SSE (the guest never enables it).
-TESTPART_CFLAGS := -std=c11 -m32 -ffreestanding -nostdinc \
+TESTPART_CFLAGS := $(REPRO_FLAGS) -std=c11 -m32 -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
 	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
 	-I. -MMD -MP
-TESTPART_ASFLAGS := -m32 -I. -MMD -MP -Wa,--noexecstack
+TESTPART_ASFLAGS := $(REPRO_FLAGS) -m32 -I. -MMD -MP -Wa,--noexecstack
 TESTPART_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 \
 	-z noexecstack --build-id=none -T $(TESTPART_DIR)/linker.ld
 
@@ -60,7 +60,7 @@ PARTITION_IMAGES += $(HELLO64_ELF)
 
 $(HELLO64_OBJ): $(TESTPART_DIR)/hello64.S
 	@mkdir -p $(dir $@)
-	$(CC) -m64 -I. -MMD -MP -Wa,--noexecstack -c $< -o $@
+	$(CC) $(REPRO_FLAGS) -m64 -I. -MMD -MP -Wa,--noexecstack -c $< -o $@
 
 $(HELLO64_ELF): $(HELLO64_OBJ) $(TESTPART_DIR)/hello64.ld
 	$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
