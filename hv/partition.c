@@ -218,9 +218,15 @@ NORETURN void partition_cpu_main(void)
     while (!__atomic_load_n(&partitions_released, __ATOMIC_ACQUIRE))
         cpu_relax();
     uint32_t cpu = this_cpu()->index;
+    /* Every CPU enters VMX operation, also one with nothing to run: it then
+     * waits in root mode, ready for a partition (and INIT is blocked). */
+    if (vmx_cpu_enable() != 0) {
+        printk("cpu %u: cannot enter VMX operation; idle", cpu);
+        idle();
+    }
     struct partition *p = partition_of_cpu(cpu);
     if (!p || p->state != PART_READY) {
-        printk("cpu %u: no partition to run; idle", cpu);
+        printk("cpu %u: no partition to run; idle in VMX root mode", cpu);
         idle();
     }
     struct vcpu *v = &vcpu_table[cpu];
@@ -235,7 +241,7 @@ NORETURN void partition_cpu_main(void)
         .entry = first ? &p->entry : NULL,
         .hlt_exits = p->cfg->hlt_exits,
     };
-    if (vmx_cpu_enable() != 0 || vcpu_init(v, &setup) != 0) {
+    if (vcpu_init(v, &setup) != 0) {
         printk("cpu %u: cannot run %s", cpu, p->label);
         idle();
     }
