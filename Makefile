@@ -24,7 +24,7 @@ HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-i
 
 # The scenario compiled in: configs/$(CONFIG).c, checked before linking.
 CONFIG     ?= demo
-HV_C_SRCS  := $(sort $(wildcard hv/*.c arch/x86/*.c vmx/*.c drivers/*.c)) configs/$(CONFIG).c
+HV_C_SRCS  := $(sort $(wildcard hv/*.c arch/x86/*.c vmx/*.c rpc/*.c drivers/*.c)) configs/$(CONFIG).c
 HV_S_SRCS  := $(sort $(wildcard arch/x86/*.S vmx/*.S))
 HV_OBJS    := $(HV_C_SRCS:%.c=$(BUILD)/obj/%.o) $(HV_S_SRCS:%.S=$(BUILD)/obj/%.o)
 

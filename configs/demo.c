@@ -35,6 +35,7 @@ const struct hv_config hv_config = {
             .health_gpa = 0x1FF000, /* partitions/rtos/app/health.h */
             .rpc_serve = {"sysinfo", "echo"},
             .rpc_bind = {"gpos/sysinfo", "gpos/echo"},
+            .rpc_vector = 0x30, /* below the timers' priority class (0x40, 0x41) */
         },
         {
             .name = "gpos",
@@ -50,6 +51,7 @@ const struct hv_config hv_config = {
             .hlt_exits = true,
             .rpc_serve = {"sysinfo", "echo"},
             .rpc_bind = {"rtos/sysinfo", "rtos/echo"},
+            .rpc_vector = 0x30,
         },
     },
 };

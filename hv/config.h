@@ -58,6 +58,10 @@ struct cfg_partition {
     uint64_t health_gpa;
     const char *rpc_serve[CFG_MAX_RPC]; /* VMRPC modules it may register (NULL-terminated) */
     const char *rpc_bind[CFG_MAX_RPC];  /* "partition/module" it may bind */
+    /* Interrupt vector (0x20-0xFF) of its VMRPC doorbell and async
+     * completions, sent as a fixed IPI to its passed-through LAPIC; 0 =
+     * none (then only reply-and-wait and synchronous calls). */
+    uint8_t rpc_vector;
 };
 
 struct hv_config {

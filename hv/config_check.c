@@ -198,6 +198,9 @@ static void check_rpc(struct checker *c, uint32_t i)
         if (why)
             problem(c, "%s rpc_bind '%s' %s", LABEL(c, i, a), p->rpc_bind[r], why);
     }
+    if (p->rpc_vector && p->rpc_vector < 0x20)
+        problem(c, "%s rpc_vector 0x%x is an exception vector (use 0x20-0xFF, or 0 for none)", LABEL(c, i, a),
+                p->rpc_vector);
 }
 
 /* -------------------------------------------------------- CPUs and pins */

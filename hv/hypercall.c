@@ -4,6 +4,7 @@
 #include "hv/console.h"
 #include "hv/partition.h"
 #include "hv/string.h"
+#include "rpc/rpc.h"
 #include "vmx/vcpu.h"
 
 static int64_t console_write(const struct partition *p, uint64_t gpa, uint64_t len)
@@ -75,6 +76,12 @@ int64_t hypercall_dispatch(struct vcpu *v)
     uint64_t mask = vcpu_in_64bit_mode() ? ~0ull : 0xFFFFFFFFull;
     uint64_t op = v->regs.gpr[GPR_RAX] & mask;
     uint64_t a1 = v->regs.gpr[GPR_RBX] & mask, a2 = v->regs.gpr[GPR_RCX] & mask;
+    if (rpc_is_operation(op)) {
+        const uint64_t args[RPC_ARGS] = {a1, a2, v->regs.gpr[GPR_RDX] & mask, v->regs.gpr[GPR_RSI] & mask,
+                                         v->regs.gpr[GPR_RDI] & mask};
+        const struct rpc_caller caller = {v->partition, v->apic_id, &v->wait_ticks};
+        return rpc_hypercall(&caller, (uint32_t)op, args);
+    }
     switch (op) {
     case HC_NULL:
         return 0;

@@ -12,6 +12,7 @@
 #include "hv/fmt.h"
 #include "hv/percpu.h"
 #include "hv/string.h"
+#include "rpc/rpc.h"
 #include "vmx/bitmaps.h"
 #include "vmx/ept.h"
 #include "vmx/vcpu.h"
@@ -317,6 +318,7 @@ NORETURN void partition_stop_current(int exit_code, const char *fmt, ...)
         partition_park_cpu(v);
 
     printk("%s stopped: %s", p->label, reason);
+    rpc_partition_stopped(p);
     print_health(p);
     for (uint32_t i = 0; i < p->cpu_count; i++)
         if (p->cpus[i] != v->cpu)

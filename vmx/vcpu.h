@@ -28,6 +28,7 @@ struct vcpu {
     bool launched;
     bool fix_blocking; /* first exit after a SIPI: see exit_sipi */
     struct hv_exit_stats stats;
+    uint64_t wait_ticks; /* spent in exits waiting for other partitions (VMRPC), not counted in root_ticks */
 };
 
 /* Per-CPU VT-x setup: VMXON with this CPU's own region. 0 or -E_NOTSUP. */

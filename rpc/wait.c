@@ -1,0 +1,33 @@
+/* Waiting in root mode for another partition (a reply, a request, an
+ * event). Each partition owns its CPUs outright, so a waiting CPU has
+ * nothing else to run: it spins with PAUSE, and gives up when its own
+ * partition is being stopped, when an interrupt is pending for its guest
+ * (if the wait may be interrupted), or at the deadline. */
+#include "rpc/rpc_arch.h"
+#include "rpc/rpc_internal.h"
+
+uint64_t rpc_deadline_us(uint64_t us) { return rpc_arch_now() + us * rpc_arch_ticks_per_us(); }
+
+int rpc_wait(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, uint64_t deadline, bool interruptible)
+{
+    uint64_t start = rpc_arch_now();
+    int result = 0;
+    while (!ready(ctx)) {
+        if (__atomic_load_n(&c->p->state, __ATOMIC_ACQUIRE) == PART_STOPPED) {
+            result = HV_EPIPE;
+            break;
+        }
+        if (interruptible && rpc_arch_irq_pending()) {
+            result = HV_EINTR;
+            break;
+        }
+        if (deadline && rpc_arch_now() >= deadline) {
+            result = HV_ETIMEDOUT;
+            break;
+        }
+        rpc_arch_relax();
+    }
+    if (c->wait_ticks)
+        *c->wait_ticks += rpc_arch_now() - start;
+    return result;
+}
