@@ -20,7 +20,8 @@
  *   partition's rpc_vector (its config) to the CPU that registered the
  *   module, which takes it through its own LAPIC without a VM exit; the
  *   server finds slots in state VMRPC_SLOT_REQUEST and answers each with
- *   HC_RPC_REPLY.
+ *   HC_RPC_REPLY (or without an exit: struct vmrpc_slot). VMRPC_RECV_POLL
+ *   is the same without the IPI.
  * - A client binds "partition/module" (its config lists it in rpc_bind)
  *   with a version and gets a descriptor; versions are major << 16 |
  *   minor: the majors must be equal and the server's minor at least the
@@ -89,6 +90,8 @@
 enum vmrpc_recv_mode {
     VMRPC_RECV_WAIT = 0,     /* HC_RPC_WAIT */
     VMRPC_RECV_DOORBELL = 1, /* IPI with the partition's rpc_vector */
+    VMRPC_RECV_POLL = 2,     /* like the doorbell, without the IPI: the server polls its ring
+                              * (an RTOS serving from its idle loop takes no interrupt at all) */
 };
 
 /* HC_RPC_REGISTER's argument. The ring is slot_count slots of slot_size

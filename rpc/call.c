@@ -107,7 +107,8 @@ static int64_t submit(const struct rpc_caller *c, const struct call_req *r, stru
     if (s < 0)
         return s;
     struct vmrpc_slot *slot = ring_slot(m, (uint32_t)s);
-    memcpy(slot->data, r->req, r->req_len);
+    if (r->req_len)
+        memcpy(slot->data, r->req, r->req_len);
     slot->proc = (uint32_t)r->proc;
     slot->req_len = r->req_len;
     slot->resp_cap = r->resp_cap;
@@ -118,7 +119,7 @@ static int64_t submit(const struct rpc_caller *c, const struct call_req *r, stru
 
     spin_lock(&rpc_lock);
     bool doorbell = m->mode == VMRPC_RECV_DOORBELL;
-    m->calls[s].state = doorbell ? SLOT_SERVING : SLOT_QUEUED;
+    m->calls[s].state = m->mode == VMRPC_RECV_WAIT ? SLOT_QUEUED : SLOT_SERVING;
     __atomic_store_n(&m->copying, m->copying - 1, __ATOMIC_RELEASE);
     uint32_t apic = m->server_apic;
     uint8_t vector = m->server->cfg->rpc_vector;

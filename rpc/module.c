@@ -92,7 +92,7 @@ static int64_t check_register(const struct partition *p, const struct vmrpc_regi
     if (r->proc_count == 0 || r->proc_count > VMRPC_MAX_PROCS || r->slot_count == 0 ||
         r->slot_count > VMRPC_MAX_SLOTS || r->slot_size % 64 || r->slot_size < 128 ||
         r->slot_size > sizeof(struct vmrpc_slot) + VMRPC_MAX_MSG || r->reserved || r->ring_gpa % 64 ||
-        (r->mode != VMRPC_RECV_WAIT && r->mode != VMRPC_RECV_DOORBELL))
+        r->mode > VMRPC_RECV_POLL)
         return HV_EINVAL;
     if (r->mode == VMRPC_RECV_DOORBELL && !p->cfg->rpc_vector)
         return HV_EINVAL; /* no vector to ring */

@@ -14,7 +14,19 @@
 
 #define BLOCKING_SMI_NMI 0xCu /* interruptibility bits 2 and 3 (SDM 25.4.2) */
 
-void vmx_advance_rip(void) { vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN)); }
+#define BLOCKING_STI_MOVSS 0x3u /* interruptibility bits 0 and 1 */
+
+/* Skips the exiting instruction. It completed, so blocking by STI or MOV
+ * SS that covered it ends (SDM Vol. 3C 25.4.2); left set, an "sti; hlt"
+ * would fail the next entry, which needs the active state with such
+ * blocking (SDM 27.3.1.5). */
+void vmx_advance_rip(void)
+{
+    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN));
+    uint64_t blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    if (blocking & BLOCKING_STI_MOVSS)
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, blocking & ~(uint64_t)BLOCKING_STI_MOVSS);
+}
 
 static void inject(uint32_t info, uint32_t error)
 {

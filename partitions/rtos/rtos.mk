@@ -1,6 +1,7 @@
 # The in-tree RTOS (partitions/rtos/README.md): one multiboot-1 ELF32 image
 # that boots bare metal (GRUB, Bochs, QEMU) and as the hypervisor's 'rtos'
-# partition. Kernel (portable), i386 port, applications.
+# partition. Kernel (portable), VMRPC library (portable), i386 port,
+# applications.
 
 RTOS_DIR    := partitions/rtos
 RTOS_OBJDIR := $(BUILD)/partitions/rtos
@@ -15,7 +16,7 @@ RTOS_ASFLAGS := $(REPRO_FLAGS) -m32 -I. -MMD -MP -Wa,--noexecstack
 RTOS_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	-T $(RTOS_DIR)/arch/x86/linker.ld
 
-RTOS_C_SRCS := $(sort $(wildcard $(RTOS_DIR)/kernel/*.c $(RTOS_DIR)/arch/x86/*.c $(RTOS_DIR)/app/*.c))
+RTOS_C_SRCS := $(sort $(wildcard $(RTOS_DIR)/kernel/*.c $(RTOS_DIR)/rpc/*.c $(RTOS_DIR)/arch/x86/*.c $(RTOS_DIR)/app/*.c))
 RTOS_S_SRCS := $(sort $(wildcard $(RTOS_DIR)/arch/x86/*.S))
 RTOS_OBJS   := $(RTOS_S_SRCS:$(RTOS_DIR)/%.S=$(RTOS_OBJDIR)/%_S.o) $(RTOS_C_SRCS:$(RTOS_DIR)/%.c=$(RTOS_OBJDIR)/%.o)
 

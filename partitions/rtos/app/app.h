@@ -1,4 +1,5 @@
-/* The RTOS's applications (option app=): demo, selftest, latency. */
+/* The RTOS's applications (option app=): demo, selftest, latency,
+ * rpctest, rpcbench. */
 #ifndef RTOS_APP_H
 #define RTOS_APP_H
 
@@ -10,6 +11,20 @@ void app_start(const struct options *o);
 
 void selftest_start(void);
 void latency_start(const struct options *o);
+void rpctest_start(const struct options *o);
+void rpcbench_start(const struct options *o);
+
+/* rpcapp.c: serves sysinfo and echo when option rpc asks (auto: demo,
+ * rpctest, rpcbench) and the hypervisor is there; prints what it did. */
+void rpc_serve_start(const struct options *o);
+int rpc_serving(void);
+/* Binds "peer/module", retrying HV_ENOENT (peer not registered yet) for
+ * wait_ms. */
+int32_t rpc_bind_peer(const char *peer, const char *module, uint32_t version, uint32_t wait_ms);
+struct vmrpc_sysinfo;
+void rpc_say_sysinfo(const char *prefix, const struct vmrpc_sysinfo *si);
+/* demo: the task calling the peer's sysinfo every heartbeat period. */
+void rpc_demo_start(const struct options *o);
 
 /* rtos_task_create with a fresh APP_STACK_SIZE stack from a static pool
  * (never reused: a task that has exited may still be on its stack while

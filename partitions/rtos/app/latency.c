@@ -16,6 +16,7 @@
 #include "partitions/rtos/app/health.h"
 #include "partitions/rtos/arch/x86/hv.h"
 #include "partitions/rtos/arch/x86/power.h"
+#include "partitions/rtos/include/rtos_rpc.h"
 #include "partitions/rtos/arch/x86/timer.h"
 #include "partitions/rtos/port.h"
 
@@ -101,6 +102,7 @@ static void bench_task(void *arg)
         lat_handler[n] = (uint32_t)(entry - due);
         lat_task[n] = (uint32_t)(woke - due);
         health_latency(lat_handler[n], lat_task[n]);
+        rtos_rpc_note_latency(lat_task[n]); /* sysinfo reports it */
         n++;
     }
     if (hv)

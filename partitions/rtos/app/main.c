@@ -1,5 +1,5 @@
-/* Application entry: the health task, then the app the command line
- * chose. demo: two periodic tasks printing heartbeats (beats=N powers off
+/* Application entry: the health task, the VMRPC servers (rpcapp.c),
+ * then the app the command line chose. demo: two periodic tasks printing heartbeats (beats=N powers off
  * after N of the first one's). */
 #include "partitions/common/console.h"
 #include "partitions/rtos/app/app.h"
@@ -54,12 +54,19 @@ static struct demo_task demo_a = {"heartbeat", 1000, 1}, demo_b = {"heartbeat-sl
 void app_start(const struct options *o)
 {
     health_start();
+    rpc_serve_start(o);
     switch (o->app) {
     case APP_SELFTEST:
         selftest_start();
         break;
     case APP_LATENCY:
         latency_start(o);
+        break;
+    case APP_RPCTEST:
+        rpctest_start(o);
+        break;
+    case APP_RPCBENCH:
+        rpcbench_start(o);
         break;
     case APP_DEMO:
         demo_beats = o->beats;
@@ -69,6 +76,7 @@ void app_start(const struct options *o)
             demo_b.period_ms);
         app_spawn("demo-a", demo_task, &demo_a, 10);
         app_spawn("demo-b", demo_task, &demo_b, 11);
+        rpc_demo_start(o);
         break;
     }
 }

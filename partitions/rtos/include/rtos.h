@@ -53,6 +53,10 @@ rtos_tick_t rtos_us_to_ticks(uint64_t us);
 /* Sleeps until the TSC reaches `deadline`; returns at once if it passed. */
 void rtos_sleep_until(rtos_tick_t deadline);
 void rtos_sleep_us(uint64_t us);
+/* The earliest deadline the timer is armed for (a sleeping or timed-out
+ * task's), RTOS_FOREVER if none. ISR-safe. Code about to make the CPU
+ * unable to take interrupts for a while (a VM exit) checks it first. */
+rtos_tick_t rtos_next_deadline(void);
 
 /* Periodic tasks: call rtos_period_wait() at the end of each cycle;
  * returns the number of periods missed (0 normally), which the kernel
@@ -103,6 +107,8 @@ struct rtos_stats {
     uint64_t idle_ticks;
 };
 void rtos_get_stats(struct rtos_stats *out);
+/* Tasks that exist now, the idle task included. */
+uint32_t rtos_task_count(void);
 
 /* Starts scheduling; never returns. Call after creating the first tasks. */
 void rtos_start(void);

@@ -13,3 +13,13 @@ void rtos_get_stats(struct rtos_stats *out)
         out->idle_ticks += port_now() - rk.idle_since;
     port_irq_restore(s);
 }
+
+uint32_t rtos_task_count(void)
+{
+    port_irq_state_t s = port_irq_save();
+    uint32_t n = rk.started ? 1 : 0; /* idle exists once started */
+    for (unsigned i = 0; i < RTOS_MAX_TASKS; i++)
+        n += rk.tasks[i].state != TASK_FREE;
+    port_irq_restore(s);
+    return n;
+}

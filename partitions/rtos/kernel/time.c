@@ -47,6 +47,14 @@ void rtos_timer_isr(void)
     port_irq_restore(s);
 }
 
+rtos_tick_t rtos_next_deadline(void)
+{
+    port_irq_state_t s = port_irq_save();
+    rtos_tick_t d = rk.sleep_head ? rk.sleep_head->deadline : RTOS_FOREVER;
+    port_irq_restore(s);
+    return d;
+}
+
 rtos_tick_t rtos_now(void)
 {
     return port_now();

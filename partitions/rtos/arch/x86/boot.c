@@ -9,6 +9,7 @@
 #include "partitions/rtos/arch/x86/hv.h"
 #include "partitions/rtos/arch/x86/idt.h"
 #include "partitions/rtos/arch/x86/options.h"
+#include "partitions/rtos/arch/x86/rpc.h"
 #include "partitions/rtos/arch/x86/timer.h"
 #include "partitions/rtos/include/rtos.h"
 
@@ -32,6 +33,7 @@ static struct hv_partition_info info;
 
 void kmain(uint32_t magic, const struct mb_info *mbi)
 {
+    uint64_t boot_tsc = rdtsc();
     const char *cmdline = mb_cmdline(magic == MB_BOOT_MAGIC ? mbi : 0);
     options_parse(cmdline, &opt);
     console_init(opt.console_port, "rtos");
@@ -53,6 +55,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
         say("warning: ignoring option '%s'", opt.bad[i]);
 
     timer_init(&opt, info.tsc_hz);
+    rpc_port_init(&opt, magic == MB_BOOT_MAGIC ? mbi : 0, boot_tsc);
     if (opt.ap_spin && !hv)
         ap_spin_start(opt.ap_spin - 1);
     else if (opt.ap_spin)

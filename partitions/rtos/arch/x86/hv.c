@@ -1,7 +1,7 @@
 /* Exit statistics; see hv.h. */
 #include "partitions/rtos/arch/x86/hv.h"
 
-static struct hv_exit_stats exit_stats; /* 648 bytes: not on a task stack */
+static struct hv_exit_stats exit_stats; /* 656 bytes: not on a task stack */
 
 int hv_exit_total(uint64_t *total)
 {

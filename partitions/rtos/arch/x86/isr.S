@@ -46,6 +46,33 @@ isr_timer:
     popl %eax
     iret
 
+/* VMRPC interrupt (the partition's rpc_vector, option rpc_vector): a
+ * doorbell for a served module or the completion of an asynchronous
+ * call, both on one vector. Minimal work: EOI first (a doorbell arriving
+ * meanwhile stays pending in the IRR and is taken after the IRET, so none
+ * is lost), then rtos_rpc_isr wakes the tasks concerned, and
+ * rtos_isr_exit switches to one if it outranks the interrupted task. Its
+ * vector sits in a lower priority class than the timers' (0x30 < 0x40),
+ * which matters once interrupts are open again. */
+    .globl isr_rpc
+    .balign 16
+isr_rpc:
+    pushl %eax
+    pushl %ecx
+    pushl %edx
+    cld
+    movl $0x80B, %ecx       /* x2APIC EOI MSR */
+    xorl %eax, %eax
+    xorl %edx, %edx
+    wrmsr
+    call rtos_isr_enter
+    call rtos_rpc_isr
+    call rtos_isr_exit
+    popl %edx
+    popl %ecx
+    popl %eax
+    iret
+
 /* Spurious vector: no EOI (SDM Vol. 3A 11.9). */
     .globl isr_spurious
     .balign 16

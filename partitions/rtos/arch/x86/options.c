@@ -3,6 +3,7 @@
 #include "partitions/rtos/arch/x86/options.h"
 #include "partitions/common/console.h"
 #include "partitions/common/lib.h"
+#include "include/vmrpc_abi.h"
 
 static int parse_port(const char *v, uint16_t *port)
 {
@@ -13,9 +14,53 @@ static int parse_port(const char *v, uint16_t *port)
     return 0;
 }
 
+/* Vectors 0x20-0xFE, not the timers' nor spurious. */
+static int parse_vector(const char *v, uint32_t *out)
+{
+    if (opt_u32(v, 16, 0x20, 0xFE, out))
+        return -1;
+    return *out == 0x40 || *out == 0x41 ? -1 : 0;
+}
+
+static int parse_rpc(const char *k, char *v, struct options *o)
+{
+    static const char *const onoff[] = {"auto", "off", "on"}, *const modes[] = {"wait", "doorbell"};
+    unsigned choice;
+    if (kstreq(k, "rpc")) {
+        if (opt_choice(v, onoff, 3, &choice))
+            return 1;
+        o->rpc = (enum rtos_rpc_opt)choice;
+        return 0;
+    }
+    if (kstreq(k, "rpc_mode"))
+        return opt_choice(v, modes, 2, &o->rpc_mode) ? 1 : 0;
+    if (kstreq(k, "rpc_prio"))
+        return opt_u32(v, 10, 0, 30, &o->rpc_prio);
+    if (kstreq(k, "rpc_vector"))
+        return parse_vector(v, &o->rpc_vector);
+    if (kstreq(k, "rpc_guard_us"))
+        return opt_u32(v, 10, 0, 1000000, &o->rpc_guard_us);
+    if (kstreq(k, "rpc_calls"))
+        return opt_u32(v, 10, 1, 1000000, &o->rpc_calls);
+    if (kstreq(k, "rpc_evq"))
+        return opt_u32(v, 10, 1, VMRPC_EVQ_MAX_CAPACITY, &o->rpc_evq);
+    if (kstreq(k, "rpc_epipe_ms"))
+        return opt_u32(v, 10, 0, 600000, &o->rpc_epipe_ms);
+    if (kstreq(k, "rpc_peer")) {
+        size_t n = kstrlen(v);
+        if (!n || n >= OPT_PEER_MAX)
+            return 1;
+        memcpy(o->rpc_peer, v, n + 1);
+        return 0;
+    }
+    return 1;
+}
+
 static int parse_word(const char *k, char *v, void *ctx)
 {
-    static const char *const apps[] = {[APP_DEMO] = "demo", [APP_SELFTEST] = "selftest", [APP_LATENCY] = "latency"};
+    static const char *const apps[] = {[APP_DEMO] = "demo",         [APP_SELFTEST] = "selftest",
+                                       [APP_LATENCY] = "latency",   [APP_RPCTEST] = "rpctest",
+                                       [APP_RPCBENCH] = "rpcbench"};
     static const char *const timers[] = {[TIMER_TSC] = "tsc", [TIMER_HPET] = "hpet"};
     struct options *o = ctx;
     unsigned choice = 0;
@@ -24,7 +69,7 @@ static int parse_word(const char *k, char *v, void *ctx)
     if (kstreq(k, "console"))
         return opt_console(v, &o->console_port);
     if (kstreq(k, "app")) {
-        if (opt_choice(v, apps, 3, &choice))
+        if (opt_choice(v, apps, 5, &choice))
             return 1;
         o->app = (enum rtos_app)choice;
         return 0;
@@ -47,6 +92,8 @@ static int parse_word(const char *k, char *v, void *ctx)
         return opt_u32(v, 10, 1, 3600000, &o->heartbeat_ms);
     if (kstreq(k, "beats"))
         return opt_u32(v, 10, 0, UINT32_MAX, &o->beats);
+    if (kstrprefix(k, "rpc"))
+        return parse_rpc(k, v, o);
     if (kstreq(k, "ap_spin")) {
         if (opt_u32(v, 10, 0, 254, &o->ap_spin))
             return 1;
@@ -59,6 +106,16 @@ static int parse_word(const char *k, char *v, void *ctx)
 void options_parse(const char *cmdline, struct options *o)
 {
     *o = (struct options){
-        .console_port = COM1_PORT, .samples = 2000, .period_us = 200, .hpet_pin = 20, .heartbeat_ms = 1000};
+        .console_port = COM1_PORT,
+        .samples = 2000,
+        .period_us = 200,
+        .hpet_pin = 20,
+        .heartbeat_ms = 1000,
+        .rpc_mode = 1, /* VMRPC_RECV_DOORBELL */
+        .rpc_prio = 20,
+        .rpc_vector = 0x30,
+        .rpc_guard_us = OPT_RPC_GUARD_DEFAULT,
+        .rpc_peer = "gpos",
+        .rpc_calls = 100};
     opt_parse(cmdline, parse_word, o, o->bad, &o->bad_count);
 }

@@ -4,10 +4,13 @@
 
 #include "partitions/common/options.h"
 
-enum rtos_app { APP_DEMO, APP_SELFTEST, APP_LATENCY };
+enum rtos_app { APP_DEMO, APP_SELFTEST, APP_LATENCY, APP_RPCTEST, APP_RPCBENCH };
+enum rtos_rpc_opt { RPC_AUTO, RPC_OFF, RPC_ON }; /* auto: on for demo, rpctest, rpcbench */
 enum rtos_timer_src { TIMER_TSC, TIMER_HPET };
 
 #define OPT_MAX_SAMPLES 20000
+#define OPT_RPC_GUARD_DEFAULT UINT32_MAX /* rpc_guard_us not given: RTOS_RPC_GUARD_DEFAULT ticks */
+#define OPT_PEER_MAX 24
 
 struct options {
     uint16_t console_port;     /* default COM1; 0 = none */
@@ -20,6 +23,15 @@ struct options {
     uint32_t heartbeat_ms;     /* demo: first task's period, default 1000 */
     uint32_t beats;            /* demo: power off after this many (0: run forever) */
     uint32_t ap_spin;          /* bare metal: APIC id + 1 of a CPU to keep busy (0: none) */
+    enum rtos_rpc_opt rpc;     /* serve sysinfo and echo (under the hypervisor) */
+    uint32_t rpc_mode;         /* enum vmrpc_recv_mode: default doorbell */
+    uint32_t rpc_prio;         /* server tasks' priority, default 20 */
+    uint32_t rpc_vector;       /* doorbell and completion vector, default 0x30 */
+    uint32_t rpc_guard_us;     /* guard window; OPT_RPC_GUARD_DEFAULT: the library's */
+    char rpc_peer[OPT_PEER_MAX]; /* partition the rpc apps call, default gpos */
+    uint32_t rpc_calls;        /* rpctest, rpcbench: calls per step, default 100 */
+    uint32_t rpc_epipe_ms;     /* rpctest: wait this long for the peer to unregister (0: skip) */
+    uint32_t rpc_evq;          /* capacity of an event queue made on echo for clients (0: none) */
     uint32_t bad_count;        /* unknown or malformed key=value words */
     const char *bad[OPT_MAX_BAD];
 };
