@@ -135,8 +135,19 @@ static void calibrate_tsc(bool prefer_pit)
            hz / 1000000, (hz / 1000) % 1000, platform.tsc_reference, CALIBRATION_WINDOW_US, claimed);
 }
 
+/* Interrupts reach partitions through the IOAPIC and their LAPICs. The
+ * legacy 8259 pair, left as firmware programmed it, would hand the PIT's
+ * IRQ 0 to the boot CPU's partition as a stray vector (through LINT0 in
+ * ExtINT mode); nobody owns its ports, so it stays masked (OCW1). */
+static void mask_legacy_pic(void)
+{
+    outb(0x21, 0xFF); /* master PIC: interrupt mask register */
+    outb(0xA1, 0xFF); /* slave */
+}
+
 int platform_init_timers(bool prefer_pit)
 {
+    mask_legacy_pic();
     for (uint32_t i = 0; i < platform.acpi.ioapic_count; i++)
         if (mm_map_mmio(platform.acpi.ioapics[i].addr, IOAPIC_MMIO_SIZE))
             return -E_NOMEM;

@@ -22,6 +22,8 @@ __attribute__((weak)) void *memmove(void *d, const void *s, size_t n)
 {
     unsigned char *p = d;
     const unsigned char *q = s;
+    if (p == q)
+        return d; /* in place: nothing moves */
     if (p < q || p >= q + n)
         return memcpy(d, s, n);
     while (n--)

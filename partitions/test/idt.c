@@ -2,6 +2,7 @@
 #include "partitions/test/idt.h"
 #include "partitions/common/console.h"
 #include "partitions/common/cpu.h"
+#include "partitions/test/irq.h"
 
 static volatile enum gp_mode gp_mode = GP_HALT;
 /* Set by the *_safe accessors around the access, cleared after it. */
@@ -20,6 +21,8 @@ void isr_dispatch(struct frame *f)
         say("NMI received at EIP 0x%08x", f->eip);
         return;
     }
+    if (f->vector >= 32 && irq_dispatch(f->vector, f->eip)) /* VMRPC set interrupts up */
+        return;
     if (f->vector >= 32) {
         say("interrupt vector %u at EIP 0x%08x", f->vector, f->eip);
         return;

@@ -1,5 +1,6 @@
 /* Test kernel main flow: options, console, identity, start line, then
- * smp / bench / heartbeats / attack / stats in that order, then power-off. */
+ * smp / bench / attack / VMRPC / heartbeats / stats in that order, then
+ * power-off. */
 #include "partitions/common/console.h"
 #include "partitions/common/cpu.h"
 #include "partitions/common/hv.h"
@@ -11,6 +12,7 @@
 #include "partitions/test/multiboot.h"
 #include "partitions/test/options.h"
 #include "partitions/test/power.h"
+#include "partitions/test/rpc.h"
 #include "partitions/test/smp.h"
 #include "partitions/test/stats.h"
 #include "partitions/test/tsc.h"
@@ -19,6 +21,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi);
 
 static struct options opt;
 static struct hv_partition_info info;
+static struct rpc_env rpc_env;
 
 /* Name and APIC id come from the hypervisor; bare metal has neither. */
 static int identify(uint32_t *apic_id)
@@ -82,8 +85,40 @@ static void do_attack(const struct mb_info *mbi)
     attack_run(opt.attack, &ctx);
 }
 
+/* VMRPC (rpc_* options): after the start lines, benches and an early
+ * attack; it turns interrupts on, so nothing before it changes. */
+static void do_rpc(const struct mb_info *mbi, uint64_t boot_tsc)
+{
+    struct mb_mem_summary mem;
+    mb_mem_summary(mbi, &mem);
+    rpc_env = (struct rpc_env){
+        .opt = &opt,
+        .ram_end = info.ram_bytes ? info.ram_bytes : mem.usable_end,
+        .mem_total = mem.usable_bytes,
+        .boot_tsc = boot_tsc,
+    };
+    if (rpc_start(&rpc_env))
+        return;
+    if (opt.rpc_call)
+        rpc_client_run(&rpc_env);
+    if (opt.rpc_bench)
+        rpc_bench_run(&rpc_env);
+    if (opt.rpc_load)
+        rpc_load_run(&rpc_env);
+}
+
+/* Between heartbeats: busy-wait, or serve VMRPC (halting) if we do. */
+static void wait_until(uint64_t deadline)
+{
+    if (rpc_serving())
+        rpc_idle_until(deadline);
+    else
+        tsc_wait_until(deadline);
+}
+
 void kmain(uint32_t magic, const struct mb_info *mbi)
 {
+    uint64_t boot_tsc = rdtsc();
     if (magic != MB_BOOT_MAGIC)
         mbi = 0; /* not a multiboot loader: EBX means nothing */
     options_parse(mb_cmdline(mbi), &opt);
@@ -109,19 +144,23 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
         do_attack(mbi);
         attacked = 1;
     }
+    if (rpc_wanted(&opt))
+        do_rpc(mbi, boot_tsc);
     if (opt.heartbeat_ms) {
         uint64_t period = tsc_ticks_ms(opt.heartbeat_ms), next = rdtsc();
         /* Deadlines advance by whole periods so the printing does not
          * make the beat drift. */
         for (uint32_t k = 1; !opt.beats || k <= opt.beats; k++) {
             next += period;
-            tsc_wait_until(next);
+            wait_until(next);
             say("heartbeat %u", k);
             if (opt.attack && !attacked && k == opt.attack_after) {
                 do_attack(mbi);
                 attacked = 1;
             }
         }
+    } else if (rpc_serving()) {
+        rpc_idle_forever(); /* a server without heartbeats serves until stopped */
     }
     if (opt.attack && !attacked) /* beats ran out before attack_after */
         do_attack(mbi);

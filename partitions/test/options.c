@@ -4,6 +4,7 @@
 #include "partitions/common/console.h"
 #include "partitions/common/lib.h"
 #include "partitions/common/options.h"
+#include "include/vmrpc_abi.h"
 
 /* This kernel always has a console (no "none"), and a hex port must
  * leave room for the UART's eight registers. */
@@ -53,6 +54,46 @@ static int parse_bench(char *v, struct options *o)
     return 0;
 }
 
+/* A partition name for rpc_call / rpc_bench: non-empty, fits a bind name. */
+static int parse_partition(const char *v, const char **out)
+{
+    if (!*v || kstrlen(v) >= HV_NAME_MAX)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_rpc(const char *k, char *v, struct options *o)
+{
+    if (kstreq(k, "rpc_serve")) {
+        static const char *const modes[] = {"none", "wait", "doorbell"};
+        unsigned m;
+        if (opt_choice(v, modes, 3, &m))
+            return -1;
+        o->rpc_serve = (enum rpc_serve_mode)m;
+        return 0;
+    }
+    if (kstreq(k, "rpc_reply")) {
+        o->rpc_reply_hypercall = kstreq(v, "hypercall");
+        return !o->rpc_reply_hypercall && !kstreq(v, "direct");
+    }
+    if (kstreq(k, "rpc_vector"))
+        return opt_u32(v, 16, 0x20, 0xFE, &o->rpc_vector);
+    if (kstreq(k, "rpc_unregister_after"))
+        return opt_u32(v, 10, 1, UINT32_MAX, &o->rpc_unregister_after);
+    if (kstreq(k, "rpc_evq"))
+        return opt_u32(v, 10, 1, VMRPC_EVQ_MAX_CAPACITY, &o->rpc_evq);
+    if (kstreq(k, "rpc_call"))
+        return parse_partition(v, &o->rpc_call);
+    if (kstreq(k, "rpc_bench"))
+        return parse_partition(v, &o->rpc_bench);
+    if (kstreq(k, "rpc_load"))
+        return parse_partition(v, &o->rpc_load);
+    if (kstreq(k, "rpc_bench_n"))
+        return opt_u32(v, 10, 1, 1000000, &o->rpc_bench_n);
+    return 1;
+}
+
 static int parse_word(const char *k, char *v, void *ctx)
 {
     struct options *o = ctx;
@@ -89,11 +130,13 @@ static int parse_word(const char *k, char *v, void *ctx)
         o->x2apic_keep = kstreq(v, "keep");
         return !o->x2apic_keep && !kstreq(v, "enable");
     }
+    if (kstrprefix(k, "rpc_"))
+        return parse_rpc(k, v, o);
     return 1;
 }
 
 void options_parse(const char *cmdline, struct options *o)
 {
-    *o = (struct options){.console_port = COM1_PORT, .attack_after = 2};
+    *o = (struct options){.console_port = COM1_PORT, .attack_after = 2, .rpc_vector = 0x30, .rpc_bench_n = 1000};
     opt_parse(cmdline, parse_word, o, o->bad, &o->bad_count);
 }

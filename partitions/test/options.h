@@ -20,6 +20,17 @@ struct options {
     int hammer;             /* load the machine forever: memory, I/O, hypercalls */
     int gp_continue;        /* every attack recovers from #GP, not just MSR ones */
     int x2apic_keep;        /* do not switch an xAPIC-mode APIC to x2APIC */
+    /* VMRPC (rpc.c and friends); rpc_serve RPC_SERVE_NONE and no
+     * rpc_call / rpc_bench: interrupts stay off as they always were. */
+    enum rpc_serve_mode { RPC_SERVE_NONE, RPC_SERVE_WAIT, RPC_SERVE_DOORBELL } rpc_serve;
+    uint32_t rpc_vector;           /* the partition's rpc_vector (default 0x30) */
+    int rpc_reply_hypercall;       /* rpc_reply=hypercall: no exit-free replies */
+    uint32_t rpc_unregister_after; /* 0: never */
+    uint32_t rpc_evq;              /* capacity of echo's event queue; 0: none */
+    const char *rpc_call;          /* partition to run the client tests against */
+    const char *rpc_bench;         /* partition to benchmark against */
+    const char *rpc_load;          /* partition whose echo it calls forever (load for latency tests) */
+    uint32_t rpc_bench_n;          /* iterations per figure (default 1000) */
     uint32_t bad_count;     /* unknown or malformed key=value words */
     const char *bad[OPT_MAX_BAD];
 };

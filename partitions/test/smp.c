@@ -127,6 +127,14 @@ void smp_start(const struct options *o, const struct hv_partition_info *info)
     say("smp: %u/%u cpus up", n, total);
 }
 
+uint32_t smp_cpus_up(void)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < ntargets; i++)
+        n += up[i] != 0;
+    return n;
+}
+
 static uint32_t own_apic_id(void)
 {
     if (!x2apic)

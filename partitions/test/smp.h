@@ -24,6 +24,9 @@ void smp_start(const struct options *o, const struct hv_partition_info *info);
 /* 0 on the boot CPU, 1 + its stack slot on an AP (told by the stack
  * pointer: no per-CPU state to set up, works in exception handlers). */
 int smp_cpu_index(void);
+
+/* CPUs running this kernel: 1 + the APs that checked in (1 without smp). */
+uint32_t smp_cpus_up(void);
 #endif
 
 #endif

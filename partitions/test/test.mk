@@ -30,6 +30,12 @@ TESTPART_COMMON_S := $(sort $(wildcard partitions/common/*.S))
 TESTPART_OBJS     += $(TESTPART_COMMON_S:partitions/common/%.S=$(TESTPART_OBJDIR)/common/%_S.o) \
 	$(TESTPART_COMMON_C:partitions/common/%.c=$(TESTPART_OBJDIR)/common/%.o)
 
+# The VMRPC library for general-purpose guests (partitions/gp-os/, see its
+# README), compiled with this kernel's flags as well: the test kernel
+# serves and calls through it.
+TESTPART_GPOS_C := $(sort $(wildcard partitions/gp-os/*.c))
+TESTPART_OBJS   += $(TESTPART_GPOS_C:partitions/gp-os/%.c=$(TESTPART_OBJDIR)/gp-os/%.o)
+
 PARTITION_IMAGES += $(TESTPART_ELF)
 
 $(TESTPART_OBJDIR)/%.o: $(TESTPART_DIR)/%.c
@@ -41,6 +47,10 @@ $(TESTPART_OBJDIR)/%_S.o: $(TESTPART_DIR)/%.S
 	$(CC) $(TESTPART_ASFLAGS) -c $< -o $@
 
 $(TESTPART_OBJDIR)/common/%.o: partitions/common/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPART_CFLAGS) -c $< -o $@
+
+$(TESTPART_OBJDIR)/gp-os/%.o: partitions/gp-os/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTPART_CFLAGS) -c $< -o $@
 
@@ -66,4 +76,4 @@ $(HELLO64_ELF): $(HELLO64_OBJ) $(TESTPART_DIR)/hello64.ld
 	$(LD) -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 		-T $(TESTPART_DIR)/hello64.ld -o $@ $(HELLO64_OBJ)
 
--include $(wildcard $(TESTPART_OBJDIR)/*.d $(TESTPART_OBJDIR)/common/*.d) $(wildcard $(BUILD)/partitions/hello64/*.d)
+-include $(wildcard $(TESTPART_OBJDIR)/*.d $(TESTPART_OBJDIR)/common/*.d $(TESTPART_OBJDIR)/gp-os/*.d) $(wildcard $(BUILD)/partitions/hello64/*.d)

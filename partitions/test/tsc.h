@@ -12,4 +12,12 @@ const char *tsc_source(void); /* "hypervisor" or "PIT" */
 uint64_t tsc_ticks_ms(uint32_t ms);
 uint64_t tsc_ticks_us(uint32_t us);
 
+/* The TSC has reached deadline (wrap-safe). */
+static inline int expired_tsc(uint64_t deadline)
+{
+    uint32_t lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return (int64_t)((((uint64_t)hi << 32) | lo) - deadline) >= 0;
+}
+
 #endif
