@@ -101,6 +101,23 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(UNIT_BINS)
 	tools/run-unit.sh $(UNIT_BINS)
 
+# ---------------------------------------------------------- VMRPC fuzzing
+# libFuzzer harness for rpc/ (tests/fuzz/fuzz_rpc.c, docs/TESTING.md):
+# `make fuzz` runs it FUZZ_TIME seconds; `make test` runs a short pass
+# (tools/test-all.sh -> tools/fuzz.sh --short).
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 600
+FUZZ_SRCS := tests/fuzz/fuzz_rpc.c tests/unit/rpc_fake.c $(sort $(wildcard rpc/*.c)) hv/loader.c hv/fmt.c hv/multiboot.c
+
+$(BUILD)/fuzz/fuzz_rpc: $(FUZZ_SRCS) $(wildcard rpc/*.h include/*.h) tests/unit/rpc_fake.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror -I. -DHOST_TEST \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS)
+
+.PHONY: fuzz
+fuzz: deps
+	BUILD=$(BUILD) tools/fuzz.sh $(FUZZ_TIME)
+
 # ------------------------------------------------------------ entry points
 deps:
 	tools/setup-deps.sh

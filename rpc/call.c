@@ -43,8 +43,8 @@ static int64_t check_buffers(const struct partition *p, struct call_req *r)
  * interrupt. Under rpc_lock. */
 static void complete(struct rpc_call *k, int32_t result)
 {
-    struct rpc_desc *e = &rpc_parties[k->client->id].desc[k->client_desc];
-    if (e->kind == DESC_BIND && e->pending)
+    struct rpc_desc *e = k->client_desc < VMRPC_MAX_DESCS ? &rpc_parties[k->client->id].desc[k->client_desc] : NULL;
+    if (e && e->kind == DESC_BIND && e->pending)
         e->pending--;
     if (k->waiter) {
         k->waiter->result = result;
@@ -115,9 +115,11 @@ static int64_t submit(const struct rpc_caller *c, const struct call_req *r, stru
     slot->client_id = c->p->id;
     slot->seq = seq;
     slot->flags = r->waiter ? 0 : VMRPC_SLOT_ASYNC;
-    __atomic_store_n(&slot->state, VMRPC_SLOT_REQUEST, __ATOMIC_RELEASE);
 
     spin_lock(&rpc_lock);
+    /* Shown to the guest under the lock: a server polling its ring may
+     * answer at once, and its reply must find the call SLOT_SERVING. */
+    __atomic_store_n(&slot->state, VMRPC_SLOT_REQUEST, __ATOMIC_RELEASE);
     bool doorbell = m->mode == VMRPC_RECV_DOORBELL;
     m->calls[s].state = m->mode == VMRPC_RECV_WAIT ? SLOT_QUEUED : SLOT_SERVING;
     __atomic_store_n(&m->copying, m->copying - 1, __ATOMIC_RELEASE);
@@ -147,13 +149,21 @@ static int64_t deliver_response(struct rpc_module *m, uint32_t s, int32_t result
 static int32_t reply_result(const struct rpc_call *k, int32_t status, uint64_t len);
 
 /* The server marked our slot REPLIED: take its status and length (read
- * once, checked) and deliver, unless somebody completed the call first. */
+ * once, checked) and deliver, unless somebody completed the call first.
+ * Returns with the call completed (w->done). */
 static void collect_exit_free_reply(struct rpc_module *m, uint32_t s, const struct rpc_waiter *w)
 {
     spin_lock(&rpc_lock);
     struct rpc_call *k = &m->calls[s];
+    if (!w->done && k->waiter == w && k->state == SLOT_QUEUED) {
+        complete(k, HV_EPROTO); /* "replied" to a call it was never handed */
+        spin_unlock(&rpc_lock);
+        return;
+    }
     if (w->done || k->waiter != w || k->state != SLOT_SERVING) {
         spin_unlock(&rpc_lock);
+        while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE)) /* an HC_RPC_REPLY is delivering it */
+            rpc_arch_relax();
         return;
     }
     const volatile struct vmrpc_slot *slot = ring_slot(m, s);
@@ -187,9 +197,12 @@ int64_t rpc_call_sync(const struct rpc_caller *c, const uint64_t arg[RPC_ARGS])
         collect_exit_free_reply(m, (uint32_t)s, &w);
     if (err) {
         spin_lock(&rpc_lock);
-        if (!w.done && m->calls[s].waiter == &w) { /* abandon it: a late reply must not write here */
-            m->calls[s].waiter = NULL;
-            m->calls[s].abandoned = true;
+        struct rpc_call *k = &m->calls[s];
+        if (!w.done && k->waiter == &w) { /* abandon it: a late reply must not write here */
+            k->waiter = NULL;
+            k->abandoned = true;
+            rpc_parties[c->p->id].desc[k->client_desc].pending--; /* the binding may be closed now */
+            k->client_desc = VMRPC_MAX_DESCS;
         }
         spin_unlock(&rpc_lock);
         if (!w.done)

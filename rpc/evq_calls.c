@@ -105,6 +105,8 @@ int64_t rpc_evq_get(const struct rpc_caller *c, uint64_t d, uint64_t q, uint64_t
         int r = rpc_wait(c, event_or_gone, &g, deadline, true);
         if (r)
             return r;
+        if (__atomic_load_n(&g.q->gen, __ATOMIC_ACQUIRE) != g.gen)
+            return HV_EPIPE; /* deleted, or its module gone, while we waited */
     }
 }
 

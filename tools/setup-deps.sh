@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
     gcc make binutils libc6-dev         # build (host tests use gcc's ASan/UBSan)
+    clang libclang-rt-14-dev            # VMRPC fuzzing (libFuzzer runtime: libclang-rt-14-dev)
     grub-pc-bin grub-common xorriso mtools  # GRUB ISO
     bochs bochs-term bochsbios vgabios  # emulated VT-x machine (bochs-term: its lightest GUI dependency)
     qemu-system-x86 ipxe-qemu           # TCG boot check (ipxe-qemu: the NIC option ROM)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make test`: host unit tests, then the Bochs and QEMU scenarios. Ends
-# with the totals line "N passed, N failed" (unit cases + scenarios).
+# `make test`: host unit tests, then the Bochs and QEMU scenarios, then a
+# short VMRPC fuzzing pass. Ends with the totals line "N passed, N failed"
+# (unit cases + scenarios + 1 for the fuzzing pass).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,14 +12,18 @@ printf '%s\n' "$unit_out"
 integ_out=$(tools/run-integration.sh 2>&1)
 integ_rc=$?
 printf '%s\n' "$integ_out"
+# VMRPC fuzzing, a short pass: one case (tools/fuzz.sh, docs/TESTING.md).
+fuzz_out=$(tools/fuzz.sh --short 2>&1)
+fuzz_rc=$?
+printf '%s\n' "$fuzz_out"
 
 count() {
     local v
     v=$(printf '%s\n' "$1" | sed -nE "s/^$2: ([0-9]+) passed, ([0-9]+) failed$/\\$3/p")
     echo "${v:-0}"
 }
-passed=$(($(count "$unit_out" unit 1) + $(count "$integ_out" integration 1)))
-failed=$(($(count "$unit_out" unit 2) + $(count "$integ_out" integration 2)))
-[[ $unit_rc != 0 || $integ_rc != 0 ]] && ((failed == 0)) && failed=1
+passed=$(($(count "$unit_out" unit 1) + $(count "$integ_out" integration 1) + $(count "$fuzz_out" fuzz 1)))
+failed=$(($(count "$unit_out" unit 2) + $(count "$integ_out" integration 2) + $(count "$fuzz_out" fuzz 2)))
+[[ $unit_rc != 0 || $integ_rc != 0 || $fuzz_rc != 0 ]] && ((failed == 0)) && failed=1
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -1,0 +1,2 @@
+UNIT_TESTS += evq
+UNIT_SRCS_evq := rpc/evq.c
