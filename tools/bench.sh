@@ -60,5 +60,32 @@ for timer in tsc hpet; do
             done
     done
 done
+# VMRPC (docs/VMRPC.md): round trips both ways and in each receive mode,
+# measured by the calling partition (RDTSC, HC_EXIT_STATS, and the
+# server's VMRPC_ECHO_STATS before and after). Names get the direction
+# and the server's receive mode: ..._gpos2rtos_doorbell etc.
+rpc_bench() { # SUFFIX CLIENT_LOG EXIT_WITH RTOS_ARGS GPOS_ARGS
+    local suffix=$1 log=$2 ew=$3 dir=$out/rpc-$1
+    mkdir -p "$dir"
+    tools/mkiso.sh "$dir/r.iso" build/hv.elf "exit_with=$ew" "build/partitions/rtos.elf@rtos.elf:$4" \
+        "build/partitions/testpart.elf@gpos.elf:$5" >"$dir/mkiso.out" 2>&1 || exit 1
+    tools/bochs-run.sh --out "$dir" --cpus 2 --ips $IPS --timeout 400 "$dir/r.iso" >"$dir/run.out" 2>&1
+    local lines
+    lines=$(tr -d '\r' <"$dir/$log.log" | sed -nE 's/^\[[a-z-]+\] BENCH ((vmrpc|evq)_[a-z0-9_]+) ([0-9.]+).*/\1 \3/p')
+    [[ -n $lines ]] || { echo "bench: no VMRPC figures for $suffix; see $dir/" >&2; exit 1; }
+    while read -r name v; do
+        case $name in
+        *_exits) unit=exits ;;
+        *_per_mtick) unit=calls ;;
+        *) unit=ticks ;;
+        esac
+        bench "${name}_$suffix" "$v" $unit
+    done <<<"$lines"
+}
+rpc_bench gpos2rtos_doorbell com1 gpos "app=demo heartbeat=600000 rpc_evq=8" "rpc_bench=rtos exit=0"
+rpc_bench gpos2rtos_poll com1 gpos "app=demo heartbeat=600000 rpc_mode=poll rpc_evq=8" "rpc_bench=rtos exit=0"
+rpc_bench gpos2rtos_wait com1 gpos "app=demo heartbeat=600000 rpc_mode=wait rpc_evq=8" "rpc_bench=rtos exit=0"
+rpc_bench rtos2gpos_wait com3 rtos "app=rpcbench rpc_peer=gpos" "rpc_serve=wait rpc_evq=8"
+rpc_bench rtos2gpos_doorbell com3 rtos "app=rpcbench rpc_peer=gpos" "rpc_serve=doorbell rpc_evq=8"
 tools/latency-report.sh "$out"
 echo "results in $results"
