@@ -94,35 +94,53 @@ static int64_t claim_slot(const struct rpc_caller *c, const struct call_req *r, 
     return HV_EBUSY; /* the module's queue is full: back-pressure, not loss */
 }
 
-/* Claims a slot, copies the request into it and hands it to the server
- * (doorbell) or queues it for a waiting server vCPU. Returns the slot or
- * an error. */
-static int64_t submit(const struct rpc_caller *c, const struct call_req *r, struct rpc_module **mp)
+/* Writes request and header into slot s (state is set by publish). */
+static void fill_slot(struct rpc_module *m, uint32_t s, const struct rpc_caller *c, const struct call_req *r)
 {
-    spin_lock(&rpc_lock);
-    int64_t s = claim_slot(c, r, mp);
-    struct rpc_module *m = *mp;
-    uint32_t seq = s >= 0 ? m->calls[s].seq : 0;
-    spin_unlock(&rpc_lock);
-    if (s < 0)
-        return s;
-    struct vmrpc_slot *slot = ring_slot(m, (uint32_t)s);
+    struct vmrpc_slot *slot = ring_slot(m, s);
     if (r->req_len)
         memcpy(slot->data, r->req, r->req_len);
     slot->proc = (uint32_t)r->proc;
     slot->req_len = r->req_len;
     slot->resp_cap = r->resp_cap;
     slot->client_id = c->p->id;
-    slot->seq = seq;
+    slot->seq = m->calls[s].seq;
     slot->flags = r->waiter ? 0 : VMRPC_SLOT_ASYNC;
+}
 
-    spin_lock(&rpc_lock);
-    /* Shown to the guest under the lock: a server polling its ring may
-     * answer at once, and its reply must find the call SLOT_SERVING. */
-    __atomic_store_n(&slot->state, VMRPC_SLOT_REQUEST, __ATOMIC_RELEASE);
-    bool doorbell = m->mode == VMRPC_RECV_DOORBELL;
+/* Under rpc_lock: the filled slot s goes to the server. The guest sees
+ * VMRPC_SLOT_REQUEST only now: a server polling its ring may answer at
+ * once, and its reply must find the call SLOT_SERVING. */
+static void publish(struct rpc_module *m, uint32_t s)
+{
+    __atomic_store_n(&ring_slot(m, s)->state, VMRPC_SLOT_REQUEST, __ATOMIC_RELEASE);
     m->calls[s].state = m->mode == VMRPC_RECV_WAIT ? SLOT_QUEUED : SLOT_SERVING;
     __atomic_store_n(&m->copying, m->copying - 1, __ATOMIC_RELEASE);
+}
+
+/* Requests up to this size are copied under rpc_lock: cheaper than
+ * taking it twice. */
+#define COPY_UNDER_LOCK_MAX 256
+
+/* Claims a slot, copies the request into it and hands it to the server
+ * (doorbell, poll) or queues it for a waiting server vCPU. Returns the
+ * slot or an error. */
+static int64_t submit(const struct rpc_caller *c, const struct call_req *r, struct rpc_module **mp)
+{
+    spin_lock(&rpc_lock);
+    int64_t s = claim_slot(c, r, mp);
+    struct rpc_module *m = *mp;
+    if (s >= 0 && r->req_len <= COPY_UNDER_LOCK_MAX) {
+        fill_slot(m, (uint32_t)s, c, r);
+    } else {
+        spin_unlock(&rpc_lock);
+        if (s < 0)
+            return s;
+        fill_slot(m, (uint32_t)s, c, r);
+        spin_lock(&rpc_lock);
+    }
+    publish(m, (uint32_t)s);
+    bool doorbell = m->mode == VMRPC_RECV_DOORBELL;
     uint32_t apic = m->server_apic;
     uint8_t vector = m->server->cfg->rpc_vector;
     spin_unlock(&rpc_lock);
@@ -248,12 +266,17 @@ static int64_t deliver_response(struct rpc_module *m, uint32_t s, int32_t result
 {
     struct rpc_call *k = &m->calls[s];
     bool abandoned = k->abandoned; /* its caller timed out: its buffer is its own again */
-    k->state = SLOT_COPYING;       /* ours until completed */
+    if (result <= 0 || abandoned) { /* nothing to copy: complete at once */
+        __atomic_store_n(&ring_slot(m, s)->state, VMRPC_SLOT_FREE, __ATOMIC_RELEASE);
+        complete(k, result);
+        spin_unlock(&rpc_lock);
+        return result;
+    }
+    k->state = SLOT_COPYING; /* ours until completed */
     m->copying++;
     spin_unlock(&rpc_lock);
 
-    if (result > 0 && !abandoned)
-        memcpy(rpc_guest(k->client, k->resp_gpa, (uint64_t)result), ring_slot(m, s)->data, (size_t)result);
+    memcpy(rpc_guest(k->client, k->resp_gpa, (uint64_t)result), ring_slot(m, s)->data, (size_t)result);
     __atomic_store_n(&ring_slot(m, s)->state, VMRPC_SLOT_FREE, __ATOMIC_RELEASE);
 
     spin_lock(&rpc_lock);
