@@ -76,7 +76,7 @@ $(BUILD)/modules/selftest.bin: $(BUILD)/tools/modtool
 # The demo image: the RTOS in partition 'rtos', the test kernel in 'gpos'.
 TESTPART    := $(BUILD)/partitions/testpart.elf
 ISO_MODULES ?= $(BUILD)/modules/selftest.bin $(BUILD)/partitions/rtos.elf@rtos.elf:app=demo \
-	$(TESTPART)@gpos.elf:heartbeat=2000
+	$(TESTPART)@gpos.elf:heartbeat=2000 rpc_serve=doorbell
 HV_CMDLINE  ?=
 
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/modules/selftest.bin $(PARTITION_IMAGES) tools/mkiso.sh
