@@ -6,10 +6,20 @@
 #            partition_idle    partition 'rtos'; 'gpos' halted (its CPU parked)
 #            partition_loaded  partition 'rtos'; 'gpos' hammering memory,
 #                              I/O ports and hypercalls (test kernel hammer)
+#            native_busy       bare metal, idle=poll (the idle task spins,
+#                              never halts), the other CPU spinning (ap_spin)
+#            partition_serving partition 'rtos' serving VMRPC from its idle
+#                              task (rpc=on rpc_mode=poll); 'gpos' calling
+#                              rtos/echo synchronously without pause
+#                              (test kernel rpc_load=rtos)
 #     TIMER  tsc | hpet
 # Leaves OUTDIR/lat.txt with lines "PATH MIN AVG MAX P999" (ticks), an
-# "exits N" line in partition modes, and OUTDIR/hist.txt with the raw
-# "HIST PATH LO HI counts..." lines.
+# "exits N" line in partition modes, a "served N" line (VMRPC calls the
+# RTOS answered during the measurement) in partition_serving, and
+# OUTDIR/hist.txt with the raw "HIST PATH LO HI counts..." lines.
+# native_busy is partition_serving's baseline: a CPU that polls is running
+# when its timer fires, not halted, which Bochs answers a tick or two
+# differently; so both idle tasks spin.
 # Why the other CPU is loaded natively too: Bochs interleaves busy CPUs in
 # quanta, which shifts when an interrupt is taken by a couple of ticks;
 # like must be compared with like.
@@ -21,15 +31,20 @@ build=${BUILD:-build}
 mkdir -p "$out"
 app="app=latency samples=$samples timer=$timer"
 case $mode in
-native_idle | native_loaded)
+native_idle | native_loaded | native_busy)
     extra=""
     [[ $mode == native_loaded ]] && extra=" ap_spin=1"
+    [[ $mode == native_busy ]] && extra=" idle=poll ap_spin=1"
     tools/mkiso.sh "$out/r.iso" "$build/partitions/rtos.elf" "$app console=com1$extra" || exit 1
     log=$out/com1.log
     ;;
-partition_idle | partition_loaded)
+partition_idle | partition_loaded | partition_serving)
     gpos=""
     [[ $mode == partition_loaded ]] && gpos="hammer"
+    if [[ $mode == partition_serving ]]; then
+        app="$app rpc=on rpc_mode=poll"
+        gpos="rpc_load=rtos"
+    fi
     tools/mkiso.sh "$out/r.iso" "$build/hv.elf" "exit_with=rtos" "$build/partitions/rtos.elf@rtos.elf:$app" \
         "$build/partitions/testpart.elf@gpos.elf:$gpos" || exit 1
     log=$out/com3.log
@@ -39,5 +54,6 @@ esac
 tools/bochs-run.sh --out "$out" --cpus 2 --timeout 400 "$out/r.iso" >"$out/run.out" 2>&1
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos(-bare)?\] LAT ([a-z_]+) min ([0-9]+) avg ([0-9]+) max ([0-9]+) p999 ([0-9]+) ticks.*/\2 \3 \4 \5 \6/p' >"$out/lat.txt"
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] exits during measurement: ([0-9]+)$/exits \1/p' >>"$out/lat.txt"
+tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] rpc: served ([0-9]+) calls during measurement.*/served \1/p' >>"$out/lat.txt"
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos(-bare)?\] (HIST .*)/\2/p' >"$out/hist.txt"
 [[ -s $out/hist.txt ]] || { echo "rtos-latency: no figures from $mode/$timer; see $out" >&2; exit 1; }

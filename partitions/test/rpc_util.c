@@ -32,7 +32,7 @@ static int32_t wait_registered(const char *partition, const char *module)
         say("rpc: %s/%s not registered after %u ms", partition, module, REGISTER_WAIT_MS);
     else
         say("rpc: %s registered: version %u.%u, %u procedures, mode %s", info.name, info.version >> 16,
-            info.version & 0xFFFF, info.proc_count, info.mode == VMRPC_RECV_WAIT ? "wait" : "doorbell");
+            info.version & 0xFFFF, info.proc_count, info.mode == VMRPC_RECV_WAIT ? "wait" : info.mode == VMRPC_RECV_POLL ? "poll" : "doorbell");
     return r;
 }
 

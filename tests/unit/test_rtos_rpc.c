@@ -415,6 +415,112 @@ TEST(wait_mode_eintr_then_reply_and_wait)
     CHECK_EQ(rtos_rpc_served_desc(VMRPC_ECHO), HV_ENOENT); /* its task ended */
 }
 
+/* --------------------------------------------------------- poll mode */
+
+/* The idle hook the poll tests install (after serving, which installed
+ * rtos_rpc_poll): poll, let time pass, and stop polling at poll_until so
+ * that idle halts and host_run returns. */
+static uint64_t poll_until;
+static void test_idle(void)
+{
+    rtos_rpc_poll();
+    if (rtos_now() >= poll_until)
+        rtos_set_idle_hook(NULL);
+    else
+        host_advance_time(10);
+}
+
+/* The hypervisor's side in poll mode: a request at deliver_at, no IPI. */
+static void hv_ring_only(void *arg)
+{
+    rtos_sleep_until(deliver_at);
+    deliver((uint32_t)d_echo, (uint32_t)(uintptr_t)arg, VMRPC_ECHO_ECHO, "hello", 5);
+    host_tr("ring@%llu", (unsigned long long)rtos_now());
+}
+
+TEST(poll_serves_sync_caller_from_idle_without_exit)
+{
+    setup();
+    serve_standard(VMRPC_RECV_POLL);
+    CHECK(regs[0].mode == VMRPC_RECV_POLL && regs[1].mode == VMRPC_RECV_POLL);
+    CHECK(rtos_get_idle_hook() == rtos_rpc_poll);
+    CHECK_EQ(rtos_task_count(), 0); /* no server task (idle not yet created) */
+    rtos_set_idle_hook(test_idle);
+    poll_until = 2000;
+    deliver_flags = 0;
+    deliver_at = 500;
+    spawn("hv", hv_ring_only, (void *)3, 25);
+    host_run(LIMIT);
+    struct vmrpc_slot *s = vmrpc_ring_slot(ring_of((uint32_t)d_echo), RTOS_RPC_SLOT_SIZE, 3);
+    CHECK(s->state == VMRPC_SLOT_REPLIED && s->status == 0 && s->resp_len == 5);
+    CHECK(memcmp(s->data, "hello", 5) == 0);
+    CHECK_EQ(nreplies, 0);
+    struct rtos_rpc_stats st;
+    rtos_rpc_get_stats(&st);
+    CHECK(st.served == 1 && st.exit_free_replies == 1 && st.doorbells == 0 && st.guard_waits == 0);
+}
+
+/* The handler runs in the idle task with interrupts enabled. */
+static int irqs_open_in_handler = -1;
+static int32_t probe_handler(void *ctx, const struct rtos_rpc_request *rq, void *resp, uint32_t cap)
+{
+    (void)ctx, (void)rq, (void)resp, (void)cap;
+    port_irq_state_t was = port_irq_save();
+    port_irq_restore(was);
+    irqs_open_in_handler = !was && rtos_in_idle();
+    return 0;
+}
+
+TEST(poll_handler_runs_in_idle_with_interrupts_open)
+{
+    setup();
+    d_echo = rtos_rpc_serve("probe", 1, 1, probe_handler, NULL, 0, VMRPC_RECV_POLL);
+    CHECK(d_echo >= 0);
+    rtos_set_idle_hook(test_idle);
+    poll_until = 1000;
+    deliver_flags = 0;
+    deliver_at = 100;
+    spawn("hv", hv_ring_only, (void *)0, 25);
+    host_run(LIMIT);
+    CHECK_EQ(irqs_open_in_handler, 1);
+}
+
+/* An asynchronous reply GUARD/2 before a deadline is not sent then: the
+ * higher-priority task runs at its deadline, then a later poll replies. */
+TEST(poll_defers_async_reply_past_close_deadline)
+{
+    setup();
+    serve_standard(VMRPC_RECV_POLL);
+    rtos_set_idle_hook(test_idle);
+    poll_until = 2000;
+    deliver_at = 950;
+    spawn("high", high_task, (void *)1000, 1);
+    spawn("hv", hv_ring_only, (void *)0, 25);
+    host_run(LIMIT);
+    CHECK_STR(host_trace, "ring@950 high@1000 ");
+    CHECK_EQ(nreplies, 1);
+    CHECK(replies[0].slot == 0 && replies[0].status == 0 && replies[0].len == 5);
+    CHECK(replies[0].at >= 1000 && replies[0].at <= 1010);
+    struct rtos_rpc_stats st;
+    rtos_rpc_get_stats(&st);
+    CHECK(st.served == 1 && st.guard_waits == 1 && st.exit_free_replies == 0);
+}
+
+TEST(poll_unserve_stops_polling)
+{
+    setup();
+    serve_standard(VMRPC_RECV_POLL);
+    CHECK_EQ(rtos_rpc_unserve(d_echo), 0);
+    CHECK_EQ(rtos_rpc_served_desc(VMRPC_ECHO), HV_ENOENT);
+    rtos_set_idle_hook(test_idle);
+    poll_until = 1000;
+    deliver_flags = 0;
+    deliver_at = 100;
+    spawn("hv", hv_ring_only, (void *)1, 25);
+    host_run(LIMIT);
+    CHECK_EQ(vmrpc_ring_slot(ring_of((uint32_t)d_echo), RTOS_RPC_SLOT_SIZE, 1)->state, VMRPC_SLOT_REQUEST);
+}
+
 static int32_t nop_handler(void *ctx, const struct rtos_rpc_request *rq, void *resp, uint32_t cap)
 {
     return (void)ctx, (void)rq, (void)resp, (void)cap, 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "partitions/rtos/include/rtos.h"
+#include "partitions/rtos/port.h"
 #include "tests/unit/rtos_host_port.h"
 #include "unit.h"
 
@@ -365,4 +366,50 @@ TEST(sched_run_limit_stops_a_periodic_task)
     CHECK_EQ(st.timer_interrupts, 100);
     CHECK_EQ(st.idle_ticks, 900);
     CHECK_EQ(host_timer_deadline(), 1010);
+}
+
+/* The idle hook: called with interrupts open while every task is blocked
+ * (idle never halts meanwhile); a timer wakes a task out of it at once;
+ * a task sharing the idle priority made ready by it gets the CPU. */
+static unsigned hook_calls, hook_masked;
+static void hook(void)
+{
+    port_irq_state_t was = port_irq_save();
+    port_irq_restore(was);
+    hook_calls++;
+    hook_masked += was != 0;
+    if (rtos_now() >= 1000)
+        rtos_set_idle_hook(NULL); /* let idle halt: host_run ends */
+    else
+        host_advance_time(7);
+}
+
+static void idle_prio_task(void *arg)
+{
+    (void)arg;
+    host_tr("low@%llu", (unsigned long long)rtos_now());
+}
+
+static void hook_sleeper(void *arg)
+{
+    (void)arg;
+    rtos_sleep_until(100);
+    host_tr("woke@%llu", (unsigned long long)rtos_now());
+    spawn("low", idle_prio_task, NULL, RTOS_PRIORITIES - 1);
+}
+
+TEST(sched_idle_hook_polls_with_interrupts_open)
+{
+    setup(MHZ1);
+    rtos_set_idle_hook(hook);
+    CHECK(rtos_get_idle_hook() == hook);
+    spawn("s", hook_sleeper, NULL, 3);
+    host_run(RTOS_FOREVER);
+    /* Woken exactly at its deadline, in the middle of a hook call (98 +
+     * 7); low (idle's priority) runs once that call returns, at 105,
+     * before idle calls the hook again. */
+    CHECK_STR(host_trace, "woke@100 low@105 ");
+    CHECK(hook_calls > 100);
+    CHECK_EQ(hook_masked, 0);
+    CHECK(rtos_get_idle_hook() == NULL);
 }

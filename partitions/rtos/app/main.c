@@ -49,12 +49,18 @@ static void demo_task(void *arg)
     }
 }
 
+static void idle_spin(void) {}
+
 static struct demo_task demo_a = {"heartbeat", 1000, 1}, demo_b = {"heartbeat-slow", 2500, 0};
 
 void app_start(const struct options *o)
 {
     health_start();
     rpc_serve_start(o);
+    /* idle=poll: the CPU never halts, as when the idle task polls VMRPC
+     * rings (whose hook, if serving in poll mode, is already there). */
+    if (o->idle_poll && !rtos_get_idle_hook())
+        rtos_set_idle_hook(idle_spin);
     switch (o->app) {
     case APP_SELFTEST:
         selftest_start();

@@ -40,8 +40,13 @@ void rpc_serve_start(const struct options *o)
         return;
     }
     serving = 1;
-    say("rpc: serving sysinfo and echo (%s, vector 0x%x, priority %u, guard %llu ticks)",
-        o->rpc_mode == VMRPC_RECV_WAIT ? "echo waits" : "doorbell", o->rpc_vector, o->rpc_prio, rtos_rpc_guard());
+    if (o->rpc_mode == VMRPC_RECV_POLL)
+        say("rpc: serving sysinfo and echo (poll: the idle task serves, interrupts open, guard %llu ticks)",
+            rtos_rpc_guard());
+    else
+        say("rpc: serving sysinfo and echo (%s, vector 0x%x, priority %u, guard %llu ticks)",
+            o->rpc_mode == VMRPC_RECV_WAIT ? "echo waits" : "doorbell", o->rpc_vector, o->rpc_prio,
+            rtos_rpc_guard());
     if (o->rpc_evq)
         evq_start(o->rpc_evq);
 }

@@ -110,6 +110,20 @@ void rtos_get_stats(struct rtos_stats *out);
 /* Tasks that exist now, the idle task included. */
 uint32_t rtos_task_count(void);
 
+/* The idle hook. Without one, the idle task halts the CPU (HLT) until an
+ * interrupt. With one, it never halts: it calls the hook over and over
+ * with interrupts ENABLED, for as long as no other task is ready. The hook
+ * runs in the idle task, so it must never block (no semaphore takes, no
+ * sleeps, no other kernel call that waits): it is background work that
+ * any interrupt and any task preempts at once. Used for VMRPC polling
+ * (VMRPC_RECV_POLL) and to keep the CPU running (option idle=poll). NULL
+ * restores halting. Callable from any context. */
+typedef void (*rtos_idle_hook_t)(void);
+void rtos_set_idle_hook(rtos_idle_hook_t hook);
+rtos_idle_hook_t rtos_get_idle_hook(void);
+/* True when the caller runs in the idle task (in its hook). */
+bool rtos_in_idle(void);
+
 /* Starts scheduling; never returns. Call after creating the first tasks. */
 void rtos_start(void);
 

@@ -31,6 +31,18 @@
  *   hypervisor notices it and returns HV_EINTR. The task is always ready,
  *   so nothing below its priority ever runs: give it the lowest priority
  *   (RTOS_PRIORITIES - 1, the idle task's, which then yields to it).
+ * - VMRPC_RECV_POLL: like the doorbell without the IPI, and without a
+ *   task: the idle task serves, through its hook (rtos_rpc_poll,
+ *   installed by rtos_rpc_serve), only when every task is blocked, with
+ *   interrupts enabled and no kernel call on the path (no semaphore, no
+ *   context switch, no masked section): serving never delays any task nor
+ *   any interrupt. Synchronous callers are answered without an exit;
+ *   asynchronous ones with HC_RPC_REPLY only when the guard window allows,
+ *   else on a later poll. The CPU never halts while a module polls, and a
+ *   request waits while tasks keep the CPU busy. The handler runs in the
+ *   idle task: it must never block (a hypercall through
+ *   rtos_rpc_hv_enter is fine: in idle it spins, interrupts open, past a
+ *   close deadline instead of sleeping).
  *
  * Errors are the ABI's negative HV_E* codes (vmrpc_strerror names them).
  * All calls are for task context unless marked otherwise. */
@@ -89,6 +101,13 @@ typedef int32_t (*rtos_rpc_handler_t)(void *ctx, const struct rtos_rpc_request *
  * kernel has no task slot). */
 int32_t rtos_rpc_serve(const char *name, uint32_t version, uint32_t proc_count, rtos_rpc_handler_t handler, void *ctx,
                        unsigned priority, enum vmrpc_recv_mode mode);
+
+/* Poll mode's server: serves every VMRPC_RECV_POLL module's waiting
+ * requests and sends pending asynchronous replies. The idle hook
+ * (rtos_set_idle_hook) that rtos_rpc_serve installs for a poll module;
+ * an application with an idle hook of its own installs that after
+ * serving and calls this from it. Idle task only (it never blocks). */
+void rtos_rpc_poll(void);
 
 /* The descriptor of a module this partition serves, HV_ENOENT if none. */
 int32_t rtos_rpc_served_desc(const char *name);
@@ -157,7 +176,8 @@ struct rtos_rpc_platform {
 };
 
 /* Serves VMRPC_SYSINFO and VMRPC_ECHO (include/vmrpc_abi.h) with tasks at
- * `priority`. With VMRPC_RECV_WAIT only echo waits, at the idle priority;
+ * `priority`. With VMRPC_RECV_POLL both poll (from the idle task; no
+ * priority). With VMRPC_RECV_WAIT only echo waits, at the idle priority;
  * sysinfo keeps the doorbell (two modules parked in HC_RPC_WAIT on one
  * CPU would take turns only at interrupts). Returns 0 or the first error
  * (the module that failed is named in *failed). */
@@ -170,9 +190,10 @@ void rtos_rpc_note_latency(uint64_t ticks);
 
 /* Counters, for reports and tests. */
 struct rtos_rpc_stats {
-    uint64_t served;      /* requests answered by server tasks */
+    uint64_t served;      /* requests answered (server tasks, poll server) */
     uint64_t exit_free_replies; /* of which without a VM exit (synchronous callers) */
-    uint64_t guard_waits; /* times a task slept past a deadline before a hypercall */
+    uint64_t guard_waits; /* times a task slept past a deadline before a hypercall
+                           * (poll mode: an asynchronous reply deferred to a later poll) */
     uint64_t eintr;       /* HC_RPC_WAIT returns with HV_EINTR */
     uint64_t doorbells;   /* rtos_rpc_isr calls that woke a server */
     uint64_t completions; /* asynchronous calls completed */

@@ -9,7 +9,7 @@
 
 #define RK_IDLE_PRIO (RTOS_PRIORITIES - 1)
 #ifndef RK_IDLE_STACK_SIZE
-#define RK_IDLE_STACK_SIZE 2048 /* room for one ISR frame plus a context switch */
+#define RK_IDLE_STACK_SIZE 4096 /* an ISR frame, a context switch, and the idle hook's calls */
 #endif
 
 enum rk_state {
@@ -50,6 +50,7 @@ struct rk_kernel {
     struct rtos_task *sleep_head; /* by deadline, FIFO among equals */
     struct rtos_stats stats;
     rtos_tick_t idle_since; /* when idle last got the CPU */
+    rtos_idle_hook_t idle_hook; /* NULL: idle halts */
     unsigned isr_nesting;
     bool started;
 };

@@ -133,20 +133,35 @@ static void task_setup(struct rtos_task *t, const char *name, rtos_entry_t entry
 }
 
 /* Idle runs with interrupts masked; port_idle_wait() opens them while it
- * halts. A user task may share the idle priority: idle then yields to it. */
+ * halts. A user task may share the idle priority: idle then yields to it.
+ * With a hook idle never halts: it calls the hook with interrupts open
+ * (the state the task started in) until a task of its priority is ready;
+ * a task of higher priority takes the CPU from it at once, at the end of
+ * the interrupt that made it ready, wherever the hook is. */
 static void idle_main(void *arg)
 {
     (void)arg;
-    port_irq_save();
+    port_irq_state_t open = port_irq_save();
     for (;;) {
+        rtos_idle_hook_t hook;
         if (rk.ready_bits) {
             rq_insert(&rk.idle, false);
             rk_switch();
+        } else if (__atomic_load_n(&rk.idle_hook, __ATOMIC_RELAXED)) {
+            port_irq_restore(open);
+            while ((hook = __atomic_load_n(&rk.idle_hook, __ATOMIC_RELAXED)) &&
+                   !__atomic_load_n(&rk.ready_bits, __ATOMIC_RELAXED))
+                hook();
+            port_irq_save();
         } else {
             port_idle_wait();
         }
     }
 }
+
+void rtos_set_idle_hook(rtos_idle_hook_t hook) { __atomic_store_n(&rk.idle_hook, hook, __ATOMIC_RELAXED); }
+rtos_idle_hook_t rtos_get_idle_hook(void) { return __atomic_load_n(&rk.idle_hook, __ATOMIC_RELAXED); }
+bool rtos_in_idle(void) { return rk.started && rk.current == &rk.idle; }
 
 rtos_task_t *rtos_task_create(const char *name, rtos_entry_t entry, void *arg, unsigned priority, void *stack,
                               size_t stack_size)

@@ -21,7 +21,9 @@ rtos_tick_t rtos_rpc_guard(void) { return guard; }
 /* Masked while checking, so that no interrupt (and no task it wakes)
  * moves the earliest deadline between the check and the VMCALL. When the
  * window is too short the task sleeps with interrupts open: the deadline's
- * interrupt is taken and its task runs first if it outranks this one. */
+ * interrupt is taken and its task runs first if it outranks this one. The
+ * idle task (a poll server, its handlers) cannot sleep: it spins with
+ * interrupts open instead, which for the lowest priority is the same. */
 port_irq_state_t rpc_guard_enter(void)
 {
     for (;;) {
@@ -33,8 +35,22 @@ port_irq_state_t rpc_guard_enter(void)
             return s;
         rpc_stats.guard_waits++;
         port_irq_restore(s);
-        rtos_sleep_until(until);
+        if (rtos_in_idle()) {
+            while ((int64_t)(port_now() - until) < 0)
+                __asm__ __volatile__("" ::: "memory");
+        } else {
+            rtos_sleep_until(until);
+        }
     }
+}
+
+bool rpc_guard_try(port_irq_state_t *s)
+{
+    *s = port_irq_save();
+    if (!rk.started || rk.isr_nesting || !rpc_guard_until(port_now(), rtos_next_deadline(), guard))
+        return true;
+    port_irq_restore(*s);
+    return false;
 }
 
 uint32_t rtos_rpc_hv_enter(void) { return rpc_guard_enter(); }

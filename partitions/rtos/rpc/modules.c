@@ -114,9 +114,11 @@ int32_t rtos_rpc_serve_standard(const struct rtos_rpc_platform *p, unsigned prio
     /* Two modules parked in HC_RPC_WAIT on one CPU would take turns only
      * at interrupts: sysinfo always rings the doorbell (which also ends
      * echo's wait with HV_EINTR), and a waiting echo gets the idle
-     * priority so that it never keeps a task from running. */
+     * priority so that it never keeps a task from running. In poll mode
+     * both modules are served by the idle task (its masked sections:
+     * sysinfo's copies of the kernel's counters, a few instructions). */
     int32_t r = rtos_rpc_serve(VMRPC_SYSINFO, VMRPC_SYSINFO_VERSION, 1, sysinfo_handler, NULL, priority,
-                               VMRPC_RECV_DOORBELL);
+                               mode == VMRPC_RECV_POLL ? VMRPC_RECV_POLL : VMRPC_RECV_DOORBELL);
     if (r < 0) {
         *failed = VMRPC_SYSINFO;
         return r;

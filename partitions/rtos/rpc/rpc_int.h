@@ -46,6 +46,12 @@ extern struct rtos_rpc_stats rpc_stats;
  * tasks) it only masks. */
 port_irq_state_t rpc_guard_enter(void);
 
+/* Without waiting: masks interrupts and returns true when the guard
+ * window allows a hypercall now (the caller makes it, then restores *s);
+ * otherwise restores at once and returns false (try again later). For
+ * the idle task's poll server, which must not block. */
+bool rpc_guard_try(port_irq_state_t *s);
+
 /* server.c / client.c, from rtos_rpc_isr and rtos_rpc_init */
 void rpc_server_isr(void);
 void rpc_client_isr(void);

@@ -1,6 +1,6 @@
 /* Served modules: registration, the server tasks (doorbell and
- * reply-and-wait) and the doorbell half of the interrupt handler. See
- * include/rtos_rpc.h. */
+ * reply-and-wait), the idle task's poll server and the doorbell half of
+ * the interrupt handler. See include/rtos_rpc.h. */
 #include "partitions/rtos/kernel/kernel.h"
 #include "partitions/rtos/rpc/rpc_int.h"
 
@@ -13,7 +13,12 @@ struct served {
     uint32_t next;        /* slot to look at first: round robin */
     volatile bool stop;   /* rtos_rpc_unserve: the task ends */
     rtos_sem_t bell;      /* given by the doorbell interrupt */
-    rtos_task_t *task;
+    rtos_task_t *task;    /* NULL in poll mode: the idle task serves */
+    /* Poll mode: asynchronous replies handled but not yet sent (the guard
+     * window was closed): bit i for slot i, with its HC_RPC_REPLY args. */
+    uint32_t pending;
+    int32_t pend_status[RTOS_RPC_SLOTS];
+    uint32_t pend_len[RTOS_RPC_SLOTS];
 };
 
 static struct served served[RTOS_RPC_MAX_SERVED];
@@ -52,8 +57,17 @@ static void handle(struct served *m, struct vmrpc_slot *s, int32_t *status, uint
 }
 
 /* A synchronous caller watches its slot from its own CPU, so the answer
- * needs no exit here: status and length, then the state last (release).
- * An asynchronous caller needs HC_RPC_REPLY (somebody must send its
+ * needs no exit: status and length, then the state last (release). */
+static void reply_exit_free(struct vmrpc_slot *s, int32_t status, uint32_t len)
+{
+    s->status = status;
+    s->resp_len = len;
+    __atomic_store_n(&s->state, VMRPC_SLOT_REPLIED, __ATOMIC_RELEASE);
+    rpc_stats.served++;
+    rpc_stats.exit_free_replies++;
+}
+
+/* An asynchronous caller needs HC_RPC_REPLY (somebody must send its
  * completion interrupt): an exit, behind the guard window. */
 static void serve_slot(unsigned mi, uint32_t i)
 {
@@ -64,11 +78,7 @@ static void serve_slot(unsigned mi, uint32_t i)
     s->state = VMRPC_SLOT_SERVING; /* the interrupt handler no longer counts it */
     handle(m, s, &status, &len);
     if (!(s->flags & VMRPC_SLOT_ASYNC)) {
-        s->status = status;
-        s->resp_len = len;
-        __atomic_store_n(&s->state, VMRPC_SLOT_REPLIED, __ATOMIC_RELEASE);
-        rpc_stats.served++;
-        rpc_stats.exit_free_replies++;
+        reply_exit_free(s, status, len);
         return;
     }
     port_irq_state_t irq = rpc_guard_enter();
@@ -142,13 +152,75 @@ static void server_task(void *arg)
     port_irq_restore(s);
 }
 
+/* Poll mode: the idle task's hook, interrupts open throughout, and no
+ * kernel call on the way (no semaphore, no switch, nothing that masks):
+ * a timer interrupt always finds the CPU ready to take it, and any task
+ * preempts the serving at once. Asynchronous replies are sent only when
+ * the guard window allows (rpc_guard_try); otherwise they stay pending
+ * and a later poll sends them, after the deadline's interrupt. */
+static void poll_flush(struct served *m)
+{
+    for (uint32_t i = 0; m->pending && i < RTOS_RPC_SLOTS; i++) {
+        uint32_t bit = 1u << i;
+        port_irq_state_t irq;
+        if (!(m->pending & bit))
+            continue;
+        if (!rpc_guard_try(&irq))
+            return; /* a deadline is close: later */
+        int32_t desc = m->desc, r = HV_EBADF;
+        if (desc >= 0 && desc != INT32_MAX)
+            r = vmrpc_reply((uint32_t)desc, i, m->pend_status[i], m->pend_len[i]);
+        m->pending &= ~bit;
+        rpc_stats.served++;
+        if (r < 0)
+            rpc_stats.reply_errors++;
+        port_irq_restore(irq);
+    }
+}
+
+static void poll_module(unsigned mi)
+{
+    struct served *m = &served[mi];
+    int i;
+    if (m->pending)
+        poll_flush(m);
+    while (__atomic_load_n(&m->desc, __ATOMIC_ACQUIRE) >= 0 &&
+           (i = rpc_ring_find(rings[mi], RTOS_RPC_SLOT_SIZE, RTOS_RPC_SLOTS, m->next)) >= 0) {
+        struct vmrpc_slot *s = slot_of(mi, (uint32_t)i);
+        int32_t status;
+        uint32_t len;
+        m->next = ((uint32_t)i + 1) % RTOS_RPC_SLOTS;
+        s->state = VMRPC_SLOT_SERVING;
+        handle(m, s, &status, &len);
+        if (!(s->flags & VMRPC_SLOT_ASYNC)) {
+            reply_exit_free(s, status, len);
+            continue;
+        }
+        m->pend_status[i] = status;
+        m->pend_len[i] = len;
+        m->pending |= 1u << i;
+        poll_flush(m);
+        if (m->pending & (1u << i))
+            rpc_stats.guard_waits++; /* deferred past a deadline */
+    }
+}
+
+void rtos_rpc_poll(void)
+{
+    for (unsigned i = 0; i < RTOS_RPC_MAX_SERVED; i++) {
+        int32_t d = __atomic_load_n(&served[i].desc, __ATOMIC_ACQUIRE);
+        if (d >= 0 && d != INT32_MAX && served[i].mode == VMRPC_RECV_POLL)
+            poll_module(i);
+    }
+}
+
 static int32_t fill_register(struct vmrpc_register *reg, unsigned mi, const char *name, uint32_t version,
                              uint32_t proc_count, enum vmrpc_recv_mode mode)
 {
     uint32_t n = 0;
     while (name[n] && n < VMRPC_NAME_MAX)
         n++;
-    if (!n || n >= VMRPC_NAME_MAX || !proc_count || proc_count > VMRPC_MAX_PROCS || mode > VMRPC_RECV_DOORBELL)
+    if (!n || n >= VMRPC_NAME_MAX || !proc_count || proc_count > VMRPC_MAX_PROCS || mode > VMRPC_RECV_POLL)
         return HV_EINVAL;
     rtos_memset(reg, 0, sizeof *reg);
     rtos_memcpy(reg->name, name, n);
@@ -204,6 +276,13 @@ int32_t rtos_rpc_serve(const char *name, uint32_t version, uint32_t proc_count, 
     m->mode = mode;
     m->next = 0;
     m->stop = false;
+    m->pending = 0;
+    m->task = NULL;
+    if (mode == VMRPC_RECV_POLL) { /* no task: the idle task serves (it may scan the ring from now on) */
+        __atomic_store_n(&m->desc, r, __ATOMIC_RELEASE);
+        rtos_set_idle_hook(rtos_rpc_poll);
+        return r;
+    }
     rtos_sem_init(&m->bell, 1); /* one scan at start: requests may already be there */
     m->desc = r;
     m->task = rtos_task_create(name, server_task, (void *)(uintptr_t)mi, priority, stacks[mi], sizeof stacks[mi]);
@@ -224,7 +303,12 @@ int32_t rtos_rpc_unserve(int32_t desc)
         port_irq_state_t irq = rpc_guard_enter();
         int32_t r = vmrpc_unregister((uint32_t)desc);
         port_irq_restore(irq);
-        if (r == 0) {
+        if (r == 0 && !m->task) { /* poll mode: no task to end */
+            irq = port_irq_save();
+            m->desc = -1;
+            m->pending = 0;
+            port_irq_restore(irq);
+        } else if (r == 0) {
             m->stop = true;
             rtos_sem_give(&m->bell);
         }

@@ -11,6 +11,7 @@ enum rtos_timer_src { TIMER_TSC, TIMER_HPET };
 #define OPT_MAX_SAMPLES 20000
 #define OPT_RPC_GUARD_DEFAULT UINT32_MAX /* rpc_guard_us not given: RTOS_RPC_GUARD_DEFAULT ticks */
 #define OPT_PEER_MAX 24
+#define OPT_RPC_MODE_AUTO UINT32_MAX /* rpc_mode not given: poll for latency, else doorbell */
 
 struct options {
     uint16_t console_port;     /* default COM1; 0 = none */
@@ -23,8 +24,9 @@ struct options {
     uint32_t heartbeat_ms;     /* demo: first task's period, default 1000 */
     uint32_t beats;            /* demo: power off after this many (0: run forever) */
     uint32_t ap_spin;          /* bare metal: APIC id + 1 of a CPU to keep busy (0: none) */
+    uint32_t idle_poll;        /* idle=poll: the idle task spins instead of halting */
     enum rtos_rpc_opt rpc;     /* serve sysinfo and echo (under the hypervisor) */
-    uint32_t rpc_mode;         /* enum vmrpc_recv_mode: default doorbell */
+    uint32_t rpc_mode;         /* enum vmrpc_recv_mode: default poll for latency, doorbell otherwise */
     uint32_t rpc_prio;         /* server tasks' priority, default 20 */
     uint32_t rpc_vector;       /* doorbell and completion vector, default 0x30 */
     uint32_t rpc_guard_us;     /* guard window; OPT_RPC_GUARD_DEFAULT: the library's */
