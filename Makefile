@@ -73,10 +73,12 @@ $(BUILD)/modules/selftest.bin: $(BUILD)/tools/modtool
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/modtool gen 200000 12345 $@
 
-# The demo image: the RTOS in partition 'rtos', the test kernel in 'gpos'.
+# The demo image: the RTOS in partition 'rtos', the test kernel in 'gpos'
+# (serving sysinfo and echo, which the RTOS demo calls). Entries are shell
+# words: quote one whose arguments have spaces.
 TESTPART    := $(BUILD)/partitions/testpart.elf
 ISO_MODULES ?= $(BUILD)/modules/selftest.bin $(BUILD)/partitions/rtos.elf@rtos.elf:app=demo \
-	$(TESTPART)@gpos.elf:heartbeat=2000 rpc_serve=doorbell
+	'$(TESTPART)@gpos.elf:heartbeat=2000 rpc_serve=doorbell'
 HV_CMDLINE  ?=
 
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/modules/selftest.bin $(PARTITION_IMAGES) tools/mkiso.sh
