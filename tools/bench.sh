@@ -60,6 +60,26 @@ for timer in tsc hpet; do
             done
     done
 done
+# The RTOS serving VMRPC at full rate from its idle loop (rpc_mode=poll,
+# gpos calling rtos/echo without pause) against bare metal with its idle
+# task spinning (tools/rtos-latency.sh native_busy, partition_serving).
+for mode in native_busy partition_serving; do
+    tools/rtos-latency.sh $mode tsc 10000 "$out/rtos-$mode-tsc" || exit 1
+    while read -r path min avg max p999; do
+        case $path in
+        exits) bench "rtos_exits_during_measurement_$mode" "$min" exits; continue ;;
+        served) bench "rtos_vmrpc_calls_served_during_measurement" "$min" calls; continue ;;
+        esac
+        for stat in min avg max p999; do
+            bench "rtos_${path}_${mode}_$stat" "${!stat}" ticks
+        done
+    done <"$out/rtos-$mode-tsc/lat.txt"
+done
+join <(sort "$out/rtos-native_busy-tsc/lat.txt") <(sort "$out/rtos-partition_serving-tsc/lat.txt") |
+    while read -r path _ navg _ _ _ pavg _ _; do
+        [[ $path == timer_* ]] || continue
+        bench "rtos_${path}_ratio_serving" "$(awk -v n="$navg" -v p="$pavg" 'BEGIN { printf "%.2f", n ? p / n : (p ? 99 : 1) }')" x
+    done
 # VMRPC (docs/VMRPC.md): round trips both ways and in each receive mode,
 # measured by the calling partition (RDTSC, HC_EXIT_STATS, and the
 # server's VMRPC_ECHO_STATS before and after). Names get the direction
