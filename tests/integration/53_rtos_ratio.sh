@@ -23,15 +23,7 @@ done
 for load in idle loaded; do
     native=$DIR/native_$load/lat.txt part=$DIR/partition_$load/lat.txt
     for path in timer_handler timer_task; do
-        n=$(awk -v p="$path" '$1 == p { print $2, $3, $4, $5 }' "$native" 2>/dev/null) # min avg max p999
-        v=$(awk -v p="$path" '$1 == p { print $2, $3, $4, $5 }' "$part" 2>/dev/null)
-        if [[ -z $n || -z $v ]]; then
-            fail "$path ($load): missing figures"
-        elif ! awk -v n="$n" -v v="$v" -v j=$JITTER 'BEGIN { split(n, a); split(v, b); exit !(b[2] <= a[2] + j && b[4] <= a[4] + j) }'; then
-            fail "$path ($load): partition min/avg/max/p999 '$v' slower than native '$n' by more than $JITTER ticks"
-        else
-            note "$path $load: min/avg/max/p999 native $n, partition $v"
-        fi
+        expect_latency_no_worse "$native" "$part" $path $load $JITTER
     done
     grep -qx "exits 0" "$part" || fail "$load: VM exits on the RTOS CPU during the measurement: $(grep exits "$part")"
 done

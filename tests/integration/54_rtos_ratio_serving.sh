@@ -26,15 +26,7 @@ for mode in native_busy partition_serving; do
 done
 native=$DIR/native_busy/lat.txt part=$DIR/partition_serving/lat.txt
 for path in timer_handler timer_task; do
-    n=$(awk -v p="$path" '$1 == p { print $2, $3, $4, $5 }' "$native" 2>/dev/null) # min avg max p999
-    v=$(awk -v p="$path" '$1 == p { print $2, $3, $4, $5 }' "$part" 2>/dev/null)
-    if [[ -z $n || -z $v ]]; then
-        fail "$path: missing figures"
-    elif ! awk -v n="$n" -v v="$v" -v j=$JITTER 'BEGIN { split(n, a); split(v, b); exit !(b[2] <= a[2] + j && b[4] <= a[4] + j) }'; then
-        fail "$path: serving partition min/avg/max/p999 '$v' slower than native_busy '$n' by more than $JITTER ticks"
-    else
-        note "$path: min/avg/max/p999 native_busy $n, partition_serving $v"
-    fi
+    expect_latency_no_worse "$native" "$part" $path serving $JITTER
 done
 grep -qx "exits 0" "$part" || fail "VM exits on the RTOS CPU during the measurement: $(grep exits "$part")"
 served=$(awk '$1 == "served" { print $2 }' "$part" 2>/dev/null)

@@ -76,6 +76,22 @@ expect_within() {
     fi
 }
 
+# expect_latency_no_worse NATIVE_LAT PART_LAT PATH LABEL JITTER: from two
+# tools/rtos-latency.sh lat.txt files, the partition's avg and p99.9 on
+# PATH are no worse than native by more than JITTER ticks.
+expect_latency_no_worse() {
+    local native=$1 part=$2 path=$3 label=$4 jitter=$5 n v
+    n=$(awk -v p="$path" '$1 == p { print $2, $3, $4, $5 }' "$native" 2>/dev/null) # min avg max p999
+    v=$(awk -v p="$path" '$1 == p { print $2, $3, $4, $5 }' "$part" 2>/dev/null)
+    if [[ -z $n || -z $v ]]; then
+        fail "$path ($label): missing figures"
+    elif ! awk -v n="$n" -v v="$v" -v j="$jitter" 'BEGIN { split(n, a); split(v, b); exit !(b[2] <= a[2] + j && b[4] <= a[4] + j) }'; then
+        fail "$path ($label): partition min/avg/max/p999 '$v' slower than native '$n' by more than $jitter ticks"
+    else
+        note "$path $label: min/avg/max/p999 native $n, partition $v"
+    fi
+}
+
 scenario_end() {
     if [[ ${#FAILURES[@]} -eq 0 ]]; then
         local IFS=';'
