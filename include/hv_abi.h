@@ -48,7 +48,7 @@ _Static_assert(sizeof(struct hv_partition_info) == 128, "ABI: struct hv_partitio
 #define HV_EXIT_REASONS 80
 struct hv_exit_stats {
     uint64_t total;
-    uint64_t root_ticks; /* TSC ticks spent handling exits, waits for other partitions excluded */
+    uint64_t root_ticks; /* TSC ticks spent handling VMCALL exits, waits for other partitions excluded */
     uint64_t by_reason[HV_EXIT_REASONS];
 };
 _Static_assert(sizeof(struct hv_exit_stats) == 656, "ABI: struct hv_exit_stats size");
