@@ -19,7 +19,7 @@ static uint32_t slot_capacity(const struct rpc_module *m) { return m->slot_size 
 struct call_req {
     uint64_t desc, proc;
     uint64_t req_gpa, resp_gpa, async_gpa;
-    uint32_t req_len, resp_cap;
+    uint64_t req_len, resp_cap; /* as the guest gave them; check_buffers bounds them */
     const void *req;
     struct rpc_waiter *waiter;
 };
@@ -84,7 +84,7 @@ static int64_t claim_slot(const struct rpc_caller *c, const struct call_req *r, 
         if (k->state != SLOT_FREE)
             continue;
         *k = (struct rpc_call){.state = SLOT_COPYING, .seq = ++m->seq, .client = c->p, .client_desc = (uint32_t)r->desc,
-                               .client_apic = c->apic_id, .resp_cap = r->resp_cap, .resp_gpa = r->resp_gpa,
+                               .client_apic = c->apic_id, .resp_cap = (uint32_t)r->resp_cap, .resp_gpa = r->resp_gpa,
                                .async_gpa = r->async_gpa, .waiter = r->waiter};
         m->copying++;
         rpc_parties[c->p->id].desc[r->desc].pending++;
@@ -101,8 +101,8 @@ static void fill_slot(struct rpc_module *m, uint32_t s, const struct rpc_caller 
     if (r->req_len)
         memcpy(slot->data, r->req, r->req_len);
     slot->proc = (uint32_t)r->proc;
-    slot->req_len = r->req_len;
-    slot->resp_cap = r->resp_cap;
+    slot->req_len = (uint32_t)r->req_len;
+    slot->resp_cap = (uint32_t)r->resp_cap;
     slot->client_id = c->p->id;
     slot->seq = m->calls[s].seq;
     slot->flags = r->waiter ? 0 : VMRPC_SLOT_ASYNC;
@@ -197,11 +197,7 @@ int64_t rpc_call_sync(const struct rpc_caller *c, const uint64_t arg[RPC_ARGS])
         return HV_EINVAL;
     struct rpc_waiter w = {0};
     struct call_req r = {.desc = arg[0] & 0xFFFF, .proc = (arg[0] >> 16) & 0xFFFF, .req_gpa = arg[1],
-                         .resp_gpa = arg[3], .waiter = &w};
-    if (arg[2] > VMRPC_MAX_MSG)
-        return HV_EMSGSIZE;
-    r.req_len = (uint32_t)arg[2];
-    r.resp_cap = arg[4] > VMRPC_MAX_MSG ? VMRPC_MAX_MSG : (uint32_t)arg[4];
+                         .req_len = arg[2], .resp_gpa = arg[3], .resp_cap = arg[4], .waiter = &w};
     int64_t bad = check_buffers(c->p, &r);
     if (bad)
         return bad;

@@ -208,6 +208,15 @@ static const struct partition *partition_named(const char *name, size_t len)
     return NULL;
 }
 
+/* Under rpc_lock: the module a "partition/module" name from a config's
+ * rpc_bind (config_check guarantees the form) names, if registered. */
+static struct rpc_module *find_bound(const char *name)
+{
+    const char *slash = strchr(name, '/');
+    const struct partition *server = partition_named(name, (size_t)(slash - name));
+    return server ? find_module(server, slash + 1) : NULL;
+}
+
 static bool version_fits(uint32_t have, uint32_t want) { return have >> 16 == want >> 16 && (have & 0xFFFF) >= (want & 0xFFFF); }
 
 int64_t rpc_bind(const struct rpc_caller *c, uint64_t name_gpa, uint64_t version)
@@ -218,10 +227,8 @@ int64_t rpc_bind(const struct rpc_caller *c, uint64_t name_gpa, uint64_t version
         return bad;
     if (!listed(c->p->cfg->rpc_bind, name))
         return HV_EPERM;
-    const char *slash = strchr(name, '/'); /* config_check: "partition/module" */
-    const struct partition *server = partition_named(name, (size_t)(slash - name));
     spin_lock(&rpc_lock);
-    struct rpc_module *m = server ? find_module(server, slash + 1) : NULL;
+    struct rpc_module *m = find_bound(name);
     int64_t result = !m ? HV_ENOENT : !version_fits(m->version, (uint32_t)version) ? HV_EPROTO
                                                                                       : desc_open(c->p, DESC_BIND, (uint32_t)(m - rpc_modules));
     spin_unlock(&rpc_lock);
@@ -250,11 +257,8 @@ int64_t rpc_list(const struct rpc_caller *c, uint64_t index, uint64_t info_gpa, 
     if (index >= CFG_MAX_RPC || !list[index])
         return HV_ENOENT;
     struct vmrpc_module_info info = {0};
-    strlcpy(info.name, list[index], sizeof info.name);
-    const char *slash = strchr(list[index], '/');
-    const struct partition *server = partition_named(list[index], (size_t)(slash - list[index]));
     spin_lock(&rpc_lock);
-    const struct rpc_module *m = server ? find_module(server, slash + 1) : NULL;
+    const struct rpc_module *m = find_bound(list[index]);
     if (m)
         info = (struct vmrpc_module_info){.registered = 1, .version = m->version, .proc_count = m->proc_count, .mode = m->mode};
     spin_unlock(&rpc_lock);
