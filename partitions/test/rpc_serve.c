@@ -231,11 +231,9 @@ static void drain_evq(void)
         say("rpc: evq overflows %u", info.overflows);
 }
 
-static int expired(uint64_t deadline) { return (int64_t)(rdtsc() - deadline) >= 0; }
-
 static void maybe_drain(void)
 {
-    if (evq < 0 || !expired(next_drain))
+    if (evq < 0 || !expired_tsc(next_drain))
         return;
     drain_evq();
     next_drain = rdtsc() + tsc_ticks_ms(EVQ_DRAIN_MS);
@@ -247,7 +245,7 @@ static int on_eintr(void *ctx)
 {
     vmrpc_take_interrupts();
     uint64_t wake = *(const uint64_t *)ctx;
-    return wake && expired(wake);
+    return wake && expired_tsc(wake);
 }
 
 /* One idle step until wake (0: no deadline), IF = 0 on entry and exit. */
@@ -272,7 +270,7 @@ static uint64_t earlier(uint64_t a, uint64_t b) { return !a ? b : !b ? a : (int6
 void rpc_idle_until(uint64_t deadline)
 {
     irq_disable();
-    while (!deadline || !expired(deadline)) {
+    while (!deadline || !expired_tsc(deadline)) {
         maybe_drain();
         idle_step(earlier(deadline, evq >= 0 ? next_drain : 0));
     }

@@ -60,7 +60,7 @@ static void send_ipi(uint32_t apic_id, uint32_t icr)
 static int wait_up(uint32_t i, uint64_t ticks)
 {
     uint64_t end = rdtsc() + ticks;
-    while (!up[i] && (int64_t)(rdtsc() - end) < 0)
+    while (!up[i] && !expired_tsc(end))
         cpu_relax();
     return up[i];
 }

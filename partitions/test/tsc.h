@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "partitions/common/cpu.h"
+
 /* Uses hz if non-zero, else calibrates against PIT channel 2 (10 ms). */
 void tsc_init(uint64_t hz);
 uint64_t tsc_hz(void);
@@ -13,11 +15,6 @@ uint64_t tsc_ticks_ms(uint32_t ms);
 uint64_t tsc_ticks_us(uint32_t us);
 
 /* The TSC has reached deadline (wrap-safe). */
-static inline int expired_tsc(uint64_t deadline)
-{
-    uint32_t lo, hi;
-    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-    return (int64_t)((((uint64_t)hi << 32) | lo) - deadline) >= 0;
-}
+static inline int expired_tsc(uint64_t deadline) { return (int64_t)(rdtsc() - deadline) >= 0; }
 
 #endif
