@@ -34,7 +34,7 @@ const struct hv_config hv_config = {
             .cmdline = "console=com3",
             .health_gpa = 0x1FF000, /* partitions/rtos/app/health.h */
             .rpc_serve = {"sysinfo", "echo"},
-            .rpc_bind = {"gpos/sysinfo", "gpos/echo"},
+            .rpc_bind = {"gpos/sysinfo", "gpos/echo", "gpos/net"},
             .rpc_vector = 0x30, /* below the timers' priority class (0x40, 0x41) */
         },
         {
@@ -44,14 +44,15 @@ const struct hv_config hv_config = {
             .mem = {{CFG_MEM_RAM, 0, MiB(128), MiB(128)}},
             .io_count = 1,
             .io = {{COM1, 8}},
-            .pin_count = 1,
-            .ioapic_pins = {4}, /* COM1 */
+            .pin_count = 2,
+            .ioapic_pins = {4, 22}, /* COM1; its VMRPC notification line (rpc_gsi) */
             .image = "gpos.elf",
             .cmdline = "console=com1",
             .hlt_exits = true,
-            .rpc_serve = {"sysinfo", "echo"},
+            .rpc_serve = {"sysinfo", "echo", "net"},
             .rpc_bind = {"rtos/sysinfo", "rtos/echo"},
-            .rpc_vector = 0x30,
+            .rpc_vector = 0x30, /* until it programs rpc_gsi (Linux does) */
+            .rpc_gsi = 22,
         },
     },
 };

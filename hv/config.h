@@ -62,6 +62,14 @@ struct cfg_partition {
      * completions, sent as a fixed IPI to its passed-through LAPIC; 0 =
      * none (then only reply-and-wait and synchronous calls). */
     uint8_t rpc_vector;
+    /* IOAPIC pin (one of its ioapic_pins, wired to no device) that stands
+     * for its VMRPC notifications, 0 = none. Once the partition programs
+     * that pin's redirection entry (unmasked, edge), doorbells and
+     * completions use the vector it chose there instead of rpc_vector:
+     * an OS that allocates vectors itself (Linux: acpi_register_gsi)
+     * gets them as an ordinary IRQ. Guests read it from CPUID 0x40000001
+     * EDX. */
+    uint8_t rpc_gsi;
 };
 
 struct hv_config {

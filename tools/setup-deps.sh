@@ -10,6 +10,7 @@ packages=(
     bochs bochs-term bochsbios vgabios  # emulated VT-x machine (bochs-term: its lightest GUI dependency)
     qemu-system-x86 ipxe-qemu           # TCG boot check (ipxe-qemu: the NIC option ROM)
     gnuplot-nox                         # latency histograms (make bench)
+    linux-headers-amd64 busybox-static rt-tests  # the Linux partition: vmrpc.ko, initramfs, cyclictest
 )
 
 missing=()
