@@ -188,6 +188,13 @@ int32_t rtos_rpc_serve_standard(const struct rtos_rpc_platform *p, unsigned prio
  * measurement: sysinfo then reports has_latency 1 with min/avg/max. */
 void rtos_rpc_note_latency(uint64_t ticks);
 
+/* The figures sysinfo reports from those samples (all 0 while none). */
+struct rtos_rpc_latency {
+    uint32_t samples;
+    uint64_t min_ticks, avg_ticks, max_ticks;
+};
+void rtos_rpc_get_latency(struct rtos_rpc_latency *out);
+
 /* Counters, for reports and tests. */
 struct rtos_rpc_stats {
     uint64_t served;      /* requests answered (server tasks, poll server) */

@@ -29,17 +29,26 @@ void rtos_rpc_note_latency(uint64_t ticks)
     port_irq_restore(s);
 }
 
-static void fill_latency(struct vmrpc_sysinfo *si)
+void rtos_rpc_get_latency(struct rtos_rpc_latency *out)
 {
     port_irq_state_t s = port_irq_save();
-    if (lat.samples) {
-        si->has_latency = 1;
-        si->latency_samples = lat.samples;
-        si->latency_min_ticks = lat.min;
-        si->latency_avg_ticks = rtos_udiv64(lat.sum, lat.samples, NULL);
-        si->latency_max_ticks = lat.max;
-    }
+    uint32_t n = lat.samples;
+    uint64_t min = lat.min, max = lat.max, sum = lat.sum;
     port_irq_restore(s);
+    *out = (struct rtos_rpc_latency){n, min, n ? rtos_udiv64(sum, n, NULL) : 0, max};
+}
+
+static void fill_latency(struct vmrpc_sysinfo *si)
+{
+    struct rtos_rpc_latency l;
+    rtos_rpc_get_latency(&l);
+    if (l.samples) {
+        si->has_latency = 1;
+        si->latency_samples = l.samples;
+        si->latency_min_ticks = l.min_ticks;
+        si->latency_avg_ticks = l.avg_ticks;
+        si->latency_max_ticks = l.max_ticks;
+    }
 }
 
 static void fill_sysinfo(struct vmrpc_sysinfo *si)
