@@ -26,6 +26,10 @@ void rpc_say_sysinfo(const char *prefix, const struct vmrpc_sysinfo *si);
 /* demo: the task calling the peer's sysinfo every heartbeat period. */
 void rpc_demo_start(const struct options *o);
 
+/* netdemo.c: option net_udp=PORT (as a partition): the latency report
+ * task, one UDP datagram per heartbeat period through PEER/net. */
+void net_demo_start(const struct options *o);
+
 /* rtos_task_create with a fresh APP_STACK_SIZE stack from a static pool
  * (never reused: a task that has exited may still be on its stack while
  * the kernel switches away). Powers off if the pool or the kernel's task

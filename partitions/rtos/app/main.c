@@ -1,10 +1,13 @@
 /* Application entry: the health task, the VMRPC servers (rpcapp.c),
- * then the app the command line chose. demo: two periodic tasks printing heartbeats (beats=N powers off
- * after N of the first one's). */
+ * then the app the command line chose, and the net_udp report task
+ * (netdemo.c). demo: two periodic tasks printing heartbeats (beats=N
+ * powers off after N of the first one's), each noting its wake-up
+ * latency. */
 #include "partitions/common/console.h"
 #include "partitions/rtos/app/app.h"
 #include "partitions/rtos/app/health.h"
 #include "partitions/rtos/arch/x86/power.h"
+#include "partitions/rtos/include/rtos_rpc.h"
 
 #define STACK_POOL 28
 
@@ -38,6 +41,10 @@ static void demo_task(void *arg)
     rtos_period_init(&p, d->period_ms * 1000ull);
     for (uint32_t k = 1;; k++) {
         uint32_t missed = rtos_period_wait(&p);
+        /* Timer deadline -> this task running: the latency figures that
+         * sysinfo and the net_udp report give (a missed period has none). */
+        if (!missed)
+            rtos_rpc_note_latency(rtos_now() - (p.next - p.period));
         say("%s %u%s", d->label, k, missed ? " (missed periods)" : "");
         if (d->counts_beats && demo_beats && k == demo_beats) {
             struct rtos_stats st;
@@ -85,4 +92,5 @@ void app_start(const struct options *o)
         rpc_demo_start(o);
         break;
     }
+    net_demo_start(o);
 }

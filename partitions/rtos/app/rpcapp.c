@@ -114,16 +114,40 @@ int32_t rpc_bind_peer(const char *peer, const char *module, uint32_t version, ui
     }
 }
 
-/* "os 'NAME', uptime U ms, ..." of a sysinfo answer, after prefix. */
+/* A size as "N KiB" below 10 MiB, else "N MiB" (rounded down). */
+static void say_size(uint64_t bytes)
+{
+    if (bytes < (10ull << 20))
+        say_more("%llu KiB", bytes >> 10);
+    else
+        say_more("%llu MiB", bytes >> 20);
+}
+
+/* "os 'NAME', uptime U ms, memory used X of Y (P%), free F, load L.L%,
+ * tasks T[, latency ...], deadline misses D" of a sysinfo answer, after
+ * prefix. The name comes from the other partition: only printable ASCII
+ * goes to the console. */
 void rpc_say_sysinfo(const char *prefix, const struct vmrpc_sysinfo *si)
 {
     char os[sizeof si->os_name + 1];
-    memcpy(os, si->os_name, sizeof si->os_name);
+    for (unsigned i = 0; i < sizeof si->os_name; i++) {
+        char c = si->os_name[i];
+        os[i] = c && (c < 0x20 || c > 0x7E) ? '?' : c;
+    }
     os[sizeof si->os_name] = 0;
+    uint64_t total = si->mem_total_bytes, used = si->mem_used_bytes < total ? si->mem_used_bytes : total;
+    uint64_t tk = total >> 10, uk = used >> 10; /* the percentage in KiB: no overflow */
+    while (tk > UINT32_MAX)
+        tk >>= 10, uk >>= 10;
+    uint32_t pct = tk ? (uint32_t)udiv64_32(uk * 100, (uint32_t)tk, NULL) : 0;
     say_begin();
-    say_more("%sos '%s', uptime %llu ms, memory %llu KiB (used %llu, free %llu), load %u permille, tasks %u", prefix,
-             os, udiv64_32(si->uptime_us, 1000, NULL), si->mem_total_bytes >> 10, si->mem_used_bytes >> 10,
-             si->mem_free_bytes >> 10, si->cpu_load_permille, si->task_count);
+    say_more("%sos '%s', uptime %llu ms, memory used ", prefix, os, udiv64_32(si->uptime_us, 1000, NULL));
+    say_size(used);
+    say_more(" of ");
+    say_size(total);
+    say_more(" (%u%%), free ", pct);
+    say_size(si->mem_free_bytes);
+    say_more(", load %u.%u%%, tasks %u", si->cpu_load_permille / 10, si->cpu_load_permille % 10, si->task_count);
     if (si->has_latency)
         say_more(", latency %u samples min %llu avg %llu max %llu ticks", si->latency_samples, si->latency_min_ticks,
                  si->latency_avg_ticks, si->latency_max_ticks);

@@ -4,6 +4,7 @@
 #include "partitions/common/console.h"
 #include "partitions/common/lib.h"
 #include "include/vmrpc_abi.h"
+#include "include/vmrpc_net.h"
 
 static int parse_port(const char *v, uint16_t *port)
 {
@@ -98,6 +99,8 @@ static int parse_word(const char *k, char *v, void *ctx)
         static const char *const idles[] = {"halt", "poll"};
         return opt_choice(v, idles, 2, &o->idle_poll) ? 1 : 0;
     }
+    if (kstreq(k, "net_udp"))
+        return opt_u32(v, 10, 0, 0xFFFF, &o->net_udp);
     if (kstreq(k, "ap_spin")) {
         if (opt_u32(v, 10, 0, 254, &o->ap_spin))
             return 1;
@@ -120,10 +123,14 @@ void options_parse(const char *cmdline, struct options *o)
         .rpc_vector = 0x30,
         .rpc_guard_us = OPT_RPC_GUARD_DEFAULT,
         .rpc_peer = "gpos",
-        .rpc_calls = 100};
+        .rpc_calls = 100,
+        .net_udp = OPT_NET_UDP_AUTO};
     opt_parse(cmdline, parse_word, o, o->bad, &o->bad_count);
     /* The latency benchmark serves from the idle task: nothing of an RPC
      * then runs with interrupts masked (README, VMRPC). */
     if (o->rpc_mode == OPT_RPC_MODE_AUTO)
         o->rpc_mode = o->app == APP_LATENCY ? VMRPC_RECV_POLL : VMRPC_RECV_DOORBELL;
+    /* The demo reports its latency to Linux (socket outsourcing, VMRPC). */
+    if (o->net_udp == OPT_NET_UDP_AUTO)
+        o->net_udp = o->app == APP_DEMO ? VMRPC_NET_DEMO_PORT : 0;
 }

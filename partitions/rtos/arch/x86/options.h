@@ -12,6 +12,7 @@ enum rtos_timer_src { TIMER_TSC, TIMER_HPET };
 #define OPT_RPC_GUARD_DEFAULT UINT32_MAX /* rpc_guard_us not given: RTOS_RPC_GUARD_DEFAULT ticks */
 #define OPT_PEER_MAX 24
 #define OPT_RPC_MODE_AUTO UINT32_MAX /* rpc_mode not given: poll for latency, else doorbell */
+#define OPT_NET_UDP_AUTO UINT32_MAX  /* net_udp not given: VMRPC_NET_DEMO_PORT for demo, else 0 */
 
 struct options {
     uint16_t console_port;     /* default COM1; 0 = none */
@@ -34,6 +35,7 @@ struct options {
     uint32_t rpc_calls;        /* rpctest, rpcbench: calls per step, default 100 */
     uint32_t rpc_epipe_ms;     /* rpctest: wait this long for the peer to unregister (0: skip) */
     uint32_t rpc_evq;          /* capacity of an event queue made on echo for clients (0: none) */
+    uint32_t net_udp;          /* UDP port on the peer's 127.0.0.1 for latency reports through PEER/net (0: off) */
     uint32_t bad_count;        /* unknown or malformed key=value words */
     const char *bad[OPT_MAX_BAD];
 };
