@@ -4,7 +4,8 @@
 # directly saves Bochs a minute of in-guest xz decompression; see
 # ../shared/EMULATION.md "Linux as a guest").
 #
-#   tools/fetch-linux.sh OUTDIR   -> OUTDIR/vmlinux, OUTDIR/kver
+#   tools/fetch-linux.sh OUTDIR   -> OUTDIR/vmlinux, OUTDIR/kver, and
+#                                    OUTDIR/vmlinuz (the bzImage, for QEMU)
 #
 # Idempotent: does nothing when OUTDIR/vmlinux is a valid ELF for the
 # headers' version. Downloads with `apt-get download` (no install, works
@@ -53,6 +54,7 @@ off=$(LC_ALL=C grep -obUaP '\xfd\x37\x7a\x58\x5a\x00' "$vmlinuz" | head -n 1 | c
 tail -c +"$((off + 1))" "$vmlinuz" | xz -dc > "$out/vmlinux.tmp" 2>/dev/null || true
 valid_elf "$out/vmlinux.tmp" || { echo "fetch-linux: decompressed payload at offset $off is not an ELF64" >&2; exit 1; }
 mv "$out/vmlinux.tmp" "$out/vmlinux"
+cp "$vmlinuz" "$out/vmlinuz"
 echo "$kver" > "$out/kver"
 rm -rf "$work"
 echo "fetch-linux: $out/vmlinux ($kver, $(wc -c < "$out/vmlinux") bytes)"

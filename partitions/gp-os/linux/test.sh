@@ -1,0 +1,117 @@
+#!/bin/sh
+# The Linux guest's VMRPC checks (/init runs this with vmrpc_mode=test,
+# then powers off). One line per check:
+#   LINUX-TEST <name> PASS|FAIL <detail>
+# and last: LINUX-TEST done passed=N failed=M
+# Quick on purpose: the machine is Bochs (~40 M instructions/s).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+passed=0
+failed=0
+SYS=/sys/class/misc/vmrpc
+PIDFILE=/run/vmrpc-serve.pid
+
+result() { # name PASS|FAIL detail...
+    name=$1 verdict=$2
+    shift 2
+    echo "LINUX-TEST $name $verdict $*"
+    if [ "$verdict" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+check() { # name detail-on-fail command...: PASS when the command succeeds
+    name=$1 detail=$2
+    shift 2
+    if "$@"; then result "$name" PASS "$detail"; else result "$name" FAIL "$detail"; fi
+}
+stat() { cat "$SYS/$1" 2>/dev/null || echo 0; }
+oneline() { tr '\n' ' ' < "$1" | cut -c1-200; }
+served() { # module -> its served count from $SYS/modules
+    sed -n "s/^[0-9]* serve $1 served=\([0-9]*\).*/\1/p" "$SYS/modules" 2>/dev/null | head -n 1
+}
+
+# --- driver
+check module "vmrpc.ko in /proc/modules, /dev/vmrpc a char device, mode $(stat mode)" \
+    sh -c 'grep -q "^vmrpc " /proc/modules && [ -c /dev/vmrpc ]'
+
+# --- servers: sysinfo, echo, net (registered before -d returns)
+vmrpc serve -d -p $PIDFILE sysinfo echo net > /tmp/serve.txt 2>&1
+check serve "$(oneline /tmp/serve.txt)" grep -q "serving sysinfo" /tmp/serve.txt
+
+# --- client side
+vmrpc list > /tmp/list.txt 2>&1
+check list "$(oneline /tmp/list.txt)" \
+    sh -c 'grep -q "^rtos/sysinfo  *registered" /tmp/list.txt && grep -q "^rtos/echo  *registered" /tmp/list.txt'
+
+if vmrpc call rtos sysinfo > /tmp/sysinfo.txt 2>&1 && grep -q os_name /tmp/sysinfo.txt; then
+    result sysinfo PASS "$(grep -E 'os_name|latency' /tmp/sysinfo.txt | tr -s ' ' | tr '\n' ';')"
+else
+    result sysinfo FAIL "$(oneline /tmp/sysinfo.txt)"
+fi
+
+msg=vmrpc-echo-0123456789-abcdefghijklmnopqrstuvwxyz
+out=$(vmrpc call rtos echo "$msg" 2>&1)
+check echo "sent '$msg' got '$out'" [ "$out" = "$msg" ]
+
+vmrpc bench rtos echo -n 200 > /tmp/bench.txt 2>&1
+line=$(grep '^vmrpc-bench calls=200 ' /tmp/bench.txt)
+check bench "${line:-$(oneline /tmp/bench.txt)}" [ -n "$line" ]
+
+calls=$(stat calls) done_=$(stat async_completions) irqs=$(stat interrupts) polls=$(stat timer_polls)
+detail="mode=$(stat mode) calls=$calls async_completions=$done_ interrupts=$irqs timer_polls=$polls call_errors=$(stat call_errors)"
+if [ "$(stat mode)" = interrupt ]; then need_irq=1; else need_irq=0; fi
+check stats "$detail" sh -c "[ $calls -ge 202 ] && [ $done_ -ge 202 ] && { [ $need_irq = 0 ] || [ $irqs -gt 0 ]; }"
+
+# --- the RTOS's datagrams through our net server (VMRPC_NET_DEMO_PORT)
+vmrpc udp-listen 5005 -c 3 -t 20 > /tmp/udp.txt 2>&1
+n=$(grep -c '^rtos' /tmp/udp.txt)
+check udp "$n/3 datagrams: $(head -n 1 /tmp/udp.txt | cut -c1-120)" [ "$n" -ge 3 ]
+
+# --- the RTOS called our sysinfo (each heartbeat): wait a little if not yet
+s=$(served sysinfo)
+i=0
+while [ "${s:-0}" -lt 1 ] && [ $i -lt 10 ]; do
+    sleep 1
+    i=$((i + 1))
+    s=$(served sysinfo)
+done
+check served "sysinfo served=${s:-?} net served=$(served net) requests_served=$(stat requests_served): $(grep ' serve ' $SYS/modules | tr '\n' ';')" \
+    [ "${s:-0}" -ge 1 ]
+
+# --- an error case
+vmrpc call rtos nosuchmodule > /tmp/err.txt 2>&1
+rc=$?
+check error "exit $rc: $(oneline /tmp/err.txt)" sh -c "[ $rc -ne 0 ] && grep -q 'rtos/nosuchmodule' /tmp/err.txt"
+
+# --- cyclictest runs (libraries and loader in place)
+cyclictest -m -q -l 20 -i 1000 > /tmp/cyc.txt 2>&1
+rc=$?
+line=$(grep '^T: 0' /tmp/cyc.txt | tr -s ' ')
+check cyclictest "exit $rc: ${line:-$(tail -n 1 /tmp/cyc.txt | cut -c1-150)}" [ $rc -eq 0 -a -n "$line" ]
+
+# --- stop the servers (closing the device unregisters), then rmmod
+pid=$(cat $PIDFILE 2>/dev/null)
+[ -n "$pid" ] && kill "$pid"
+i=0
+while [ -n "$pid" ] && [ -d /proc/$pid ] && [ $i -lt 50 ]; do
+    usleep 100000
+    i=$((i + 1))
+done
+# A holder with the device open (a failed redirection must not end this
+# script, hence a background process rather than `exec 3<`).
+sleep 600 < /dev/vmrpc 2>/dev/null &
+holder=$!
+i=0
+while [ "$(readlink /proc/$holder/fd/0 2>/dev/null)" != /dev/vmrpc ] && [ -d /proc/$holder ] && [ $i -lt 50 ]; do
+    usleep 20000
+    i=$((i + 1))
+done
+rmmod vmrpc > /tmp/rmmod1.txt 2>&1
+rc1=$?
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+rmmod vmrpc > /tmp/rmmod2.txt 2>&1
+rc2=$?
+check rmmod "while open: exit $rc1 ($(oneline /tmp/rmmod1.txt)); after close: exit $rc2 $(oneline /tmp/rmmod2.txt)" \
+    sh -c "[ $rc1 -ne 0 ] && [ $rc2 -eq 0 ] && ! grep -q '^vmrpc ' /proc/modules && [ ! -e /dev/vmrpc ]"
+
+dmesg | grep -i 'vmrpc' | tail -n 8 | sed 's/^/LINUX-TEST-LOG /'
+echo "LINUX-TEST done passed=$passed failed=$failed"
+[ $failed -eq 0 ]
