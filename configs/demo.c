@@ -1,7 +1,9 @@
 /* The standard scenario on a 2-CPU, 512 MiB machine (Bochs in the tests):
- * an RTOS partition on CPU 1 and a general-purpose partition on the boot
- * CPU. Guest RAM starts at guest-physical 0 in both; the hypervisor keeps
- * the first 64 MiB (image, page tables, stacks, boot modules). */
+ * an RTOS partition on CPU 1 and a general-purpose partition (Linux, or
+ * the in-tree test kernel) on the boot CPU. Guest RAM starts at
+ * guest-physical 0 in both; the hypervisor keeps the first 160 MiB
+ * (image, page tables, stacks, and the boot modules: Linux's uncompressed
+ * vmlinux alone is 66 MB, and the copy must not overlap where GRUB put it). */
 #include "hv/config.h"
 
 #define COM1 0x3F8
@@ -14,7 +16,7 @@ const struct hv_config hv_config = {
     .cpu_count = 2,
     .ram_count = 2,
     .ram = {{0, 0x9F000}, {MiB(1), MiB(511)}},
-    .hypervisor = {0, MiB(64)},
+    .hypervisor = {0, MiB(160)},
     .partition_count = 2,
     .partitions = {
         {
@@ -22,7 +24,7 @@ const struct hv_config hv_config = {
             .cpus = 1u << 1,
             .mem_count = 2,
             .mem = {
-                {CFG_MEM_RAM, 0, MiB(64), MiB(32)},
+                {CFG_MEM_RAM, 0, MiB(160), MiB(32)},
                 {CFG_MEM_MMIO, HPET_MMIO, HPET_MMIO, 0x1000}, /* its timer */
             },
             .io_count = 2,
@@ -41,7 +43,7 @@ const struct hv_config hv_config = {
             .name = "gpos",
             .cpus = 1u << 0,
             .mem_count = 1,
-            .mem = {{CFG_MEM_RAM, 0, MiB(128), MiB(128)}},
+            .mem = {{CFG_MEM_RAM, 0, MiB(192), MiB(256)}},
             .io_count = 1,
             .io = {{COM1, 8}},
             .pin_count = 2,

@@ -24,6 +24,7 @@
  * image size and the guest RAM before use, in 64-bit arithmetic that cannot
  * wrap. On failure guest RAM may hold part of what was being loaded. */
 #include "hv/loader.h"
+#include "hv/loader_internal.h"
 #include "hv/fmt.h"
 #include "hv/string.h"
 
@@ -48,23 +49,12 @@
 
 #define HOLE_START 0xA0000ull
 #define HOLE_END 0x100000ull
-#define LIMIT_4G GiB(4)
-#define PT_BYTES (7 * PAGE_SIZE)
 
 #define MMAP_TYPE_USABLE 1u
 #define MMAP_TYPE_RESERVED 2u
 #define MMAP_MAX (GUEST_RAM_MAX_REGIONS * 3 + 2)
 
 #define U(x) ((unsigned long long)(x))
-
-struct ld {
-    const uint8_t *img;
-    uint64_t size;
-    const struct guest_ram *ram;
-    char *err;
-    size_t errlen;
-    uint64_t limit, kend; /* loaded ranges end at or below limit; kend: highest end */
-};
 
 struct seg {
     uint32_t type;
@@ -87,7 +77,7 @@ struct mmap {
     struct mm_entry e[MMAP_MAX];
 };
 
-PRINTF_LIKE(3, 4) static int fail(struct ld *l, int code, const char *fmt, ...)
+int ld_fail(struct ld *l, int code, const char *fmt, ...)
 {
     if (l->err && l->errlen) {
         va_list ap;
@@ -135,26 +125,26 @@ void *guest_ram_ptr(const struct guest_ram *ram, uint64_t gpa, uint64_t len)
 static int load_segment(struct ld *l, uint64_t gpa, uint64_t off, uint64_t filesz, uint64_t memsz)
 {
     if (filesz > memsz)
-        return fail(l, E_INVAL, "segment at 0x%llx: file size 0x%llx exceeds memory size 0x%llx", U(gpa),
+        return ld_fail(l, E_INVAL, "segment at 0x%llx: file size 0x%llx exceeds memory size 0x%llx", U(gpa),
                     U(filesz), U(memsz));
     if (!in_image(l, off, filesz))
-        return fail(l, E_RANGE, "segment at 0x%llx: file bytes [0x%llx, +0x%llx) beyond the image (0x%llx bytes)",
+        return ld_fail(l, E_RANGE, "segment at 0x%llx: file bytes [0x%llx, +0x%llx) beyond the image (0x%llx bytes)",
                     U(gpa), U(off), U(filesz), U(l->size));
     if (memsz == 0)
         return E_OK;
     if (gpa > l->limit || memsz > l->limit - gpa)
-        return fail(l, E_RANGE, "segment at 0x%llx size 0x%llx ends beyond 0x%llx", U(gpa), U(memsz),
+        return ld_fail(l, E_RANGE, "segment at 0x%llx size 0x%llx ends beyond 0x%llx", U(gpa), U(memsz),
                     U(l->limit));
     uint64_t end = gpa + memsz;
     if (overlaps(gpa, end, AREA, AREA_END))
-        return fail(l, E_EXIST, "segment [0x%llx, 0x%llx) overlaps the multiboot info [0x1000, 0x9000)", U(gpa),
+        return ld_fail(l, E_EXIST, "segment [0x%llx, 0x%llx) overlaps the multiboot info [0x1000, 0x9000)", U(gpa),
                     U(end));
     if (overlaps(gpa, end, HOLE_START, HOLE_END))
-        return fail(l, E_RANGE, "segment [0x%llx, 0x%llx) overlaps the legacy hole [0xa0000, 0x100000)", U(gpa),
+        return ld_fail(l, E_RANGE, "segment [0x%llx, 0x%llx) overlaps the legacy hole [0xa0000, 0x100000)", U(gpa),
                     U(end));
     uint8_t *dst = guest_ram_ptr(l->ram, gpa, memsz);
     if (!dst)
-        return fail(l, E_RANGE, "segment [0x%llx, 0x%llx) outside the partition's RAM", U(gpa), U(end));
+        return ld_fail(l, E_RANGE, "segment [0x%llx, 0x%llx) outside the partition's RAM", U(gpa), U(end));
     memcpy(dst, l->img + off, filesz);
     memset(dst + filesz, 0, memsz - filesz);
     l->kend = MAX(l->kend, end);
@@ -177,7 +167,7 @@ static int find_mb_header(struct ld *l, uint64_t *hdr)
         bad = MIN(bad, off);
     }
     if (bad != UINT64_MAX)
-        return fail(l, E_CHECKSUM, "multiboot header at offset 0x%llx: bad checksum", U(bad));
+        return ld_fail(l, E_CHECKSUM, "multiboot header at offset 0x%llx: bad checksum", U(bad));
     return -E_NOENT;
 }
 
@@ -186,24 +176,24 @@ static int find_mb_header(struct ld *l, uint64_t *hdr)
 static int load_aout(struct ld *l, uint64_t hdr, uint64_t *entry)
 {
     if (hdr + 32 > MIN(l->size, (uint64_t)MB_SEARCH))
-        return fail(l, E_INVAL, "multiboot header at offset 0x%llx: address fields truncated", U(hdr));
+        return ld_fail(l, E_INVAL, "multiboot header at offset 0x%llx: address fields truncated", U(hdr));
     uint64_t header_addr = rd(l, hdr + 12, 4), load = rd(l, hdr + 16, 4), load_end = rd(l, hdr + 20, 4);
     uint64_t bss_end = rd(l, hdr + 24, 4), start = rd(l, hdr + 28, 4);
     if (load > header_addr || header_addr - load > hdr)
-        return fail(l, E_RANGE, "a.out kludge: load_addr 0x%llx, header_addr 0x%llx: file offset before the image",
+        return ld_fail(l, E_RANGE, "a.out kludge: load_addr 0x%llx, header_addr 0x%llx: file offset before the image",
                     U(load), U(header_addr));
     uint64_t off = hdr - (header_addr - load);
     if (load_end && load_end < load)
-        return fail(l, E_INVAL, "a.out kludge: load_end_addr 0x%llx below load_addr 0x%llx", U(load_end), U(load));
+        return ld_fail(l, E_INVAL, "a.out kludge: load_end_addr 0x%llx below load_addr 0x%llx", U(load_end), U(load));
     uint64_t filesz = load_end ? load_end - load : l->size - off;
     if (bss_end && bss_end < load + filesz)
-        return fail(l, E_INVAL, "a.out kludge: bss_end_addr 0x%llx below the loaded end 0x%llx", U(bss_end),
+        return ld_fail(l, E_INVAL, "a.out kludge: bss_end_addr 0x%llx below the loaded end 0x%llx", U(bss_end),
                     U(load + filesz));
     int err = load_segment(l, load, off, filesz, bss_end ? bss_end - load : filesz);
     if (err)
         return err;
     if (start < load || start >= l->kend)
-        return fail(l, E_RANGE, "a.out kludge: entry_addr 0x%llx outside the loaded [0x%llx, 0x%llx)", U(start),
+        return ld_fail(l, E_RANGE, "a.out kludge: entry_addr 0x%llx outside the loaded [0x%llx, 0x%llx)", U(start),
                     U(load), U(l->kend));
     *entry = start;
     return E_OK;
@@ -216,19 +206,19 @@ static int elf_header(struct ld *l, bool allow32, struct elf *e)
     static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
     if (l->size < 64 || memcmp(l->img, magic, 4) != 0 || l->img[5] != 1 ||
         (l->img[4] != 2 && !(allow32 && l->img[4] == 1)))
-        return fail(l, E_INVAL, allow32 ? "multiboot kernel without a.out kludge is not a little-endian ELF"
+        return ld_fail(l, E_INVAL, allow32 ? "multiboot kernel without a.out kludge is not a little-endian ELF"
                                         : "no multiboot header or ELF64 image");
     e->is64 = l->img[4] == 2;
     uint64_t type = rd(l, 16, 2), machine = rd(l, 18, 2);
     if (type != 2 || machine != (e->is64 ? 62u : 3u))
-        return fail(l, E_INVAL, "ELF%d image is not an %s executable (type %llu, machine %llu)", e->is64 ? 64 : 32,
+        return ld_fail(l, E_INVAL, "ELF%d image is not an %s executable (type %llu, machine %llu)", e->is64 ? 64 : 32,
                     e->is64 ? "x86-64" : "i386", U(type), U(machine));
     e->entry = rd(l, 24, e->is64 ? 8 : 4);
     e->phoff = rd(l, e->is64 ? 32 : 28, e->is64 ? 8 : 4);
     e->phentsize = (uint32_t)rd(l, e->is64 ? 54 : 42, 2);
     e->phnum = (uint32_t)rd(l, e->is64 ? 56 : 44, 2);
     if (e->phentsize < (e->is64 ? 56u : 32u) || !in_image(l, e->phoff, (uint64_t)e->phnum * e->phentsize))
-        return fail(l, E_RANGE, "ELF program headers [0x%llx, +%u x %u) beyond the image (0x%llx bytes)",
+        return ld_fail(l, E_RANGE, "ELF program headers [0x%llx, +%u x %u) beyond the image (0x%llx bytes)",
                     U(e->phoff), e->phnum, e->phentsize, U(l->size));
     return E_OK;
 }
@@ -263,10 +253,10 @@ static int elf_entry(struct ld *l, const struct elf *e, uint64_t *entry)
             }
         }
     }
-    return fail(l, E_RANGE, "ELF entry point 0x%llx is not inside a loaded segment", U(e->entry));
+    return ld_fail(l, E_RANGE, "ELF entry point 0x%llx is not inside a loaded segment", U(e->entry));
 }
 
-static int load_elf(struct ld *l, bool allow32, uint64_t *entry)
+int ld_load_elf(struct ld *l, bool allow32, uint64_t *entry)
 {
     struct elf e;
     struct seg s;
@@ -277,7 +267,7 @@ static int load_elf(struct ld *l, bool allow32, uint64_t *entry)
             err = load_segment(l, s.paddr, s.offset, s.filesz, s.memsz);
     }
     if (!err && l->kend == 0)
-        return fail(l, E_INVAL, "ELF image has no loadable segment");
+        return ld_fail(l, E_INVAL, "ELF image has no loadable segment");
     return err ? err : elf_entry(l, &e, entry);
 }
 
@@ -285,19 +275,19 @@ static int load_multiboot(struct ld *l, uint64_t hdr, uint64_t *entry)
 {
     uint32_t flags = (uint32_t)rd(l, hdr + 4, 4);
     if (flags & MB_F_UNKNOWN_REQUIRED)
-        return fail(l, E_NOTSUP, "multiboot header at offset 0x%llx requires unsupported features (flags 0x%x)",
+        return ld_fail(l, E_NOTSUP, "multiboot header at offset 0x%llx requires unsupported features (flags 0x%x)",
                     U(hdr), flags);
     l->limit = LIMIT_4G; /* 32-bit protected mode, paging off */
     if (flags & MB_F_AOUT)
         return load_aout(l, hdr, entry);
-    return load_elf(l, true, entry);
+    return ld_load_elf(l, true, entry);
 }
 
 /* ---------------------------------------------------------- placement */
 
 /* Lowest page-aligned gpa >= from such that [gpa, gpa+size) lies in one
  * RAM region, outside the legacy hole, and ends at or below limit. */
-static bool place(const struct guest_ram *ram, uint64_t from, uint64_t size, uint64_t limit, uint64_t *out)
+bool ld_place(const struct guest_ram *ram, uint64_t from, uint64_t size, uint64_t limit, uint64_t *out)
 {
     bool found = false;
     for (uint32_t i = 0; i < ram->count && i < GUEST_RAM_MAX_REGIONS; i++) {
@@ -323,9 +313,9 @@ static int place_modules(struct ld *l, const struct loader_module *mods, uint32_
     for (uint32_t i = 0; i < n; i++) {
         const struct loader_module *m = &mods[i];
         if (!m->data && m->size)
-            return fail(l, E_INVAL, "module %u (%s) has no data", i, m->name ? m->name : "");
-        if (!place(l->ram, cursor, m->size, LIMIT_4G, &at[i]))
-            return fail(l, E_NOMEM, "module %u (%s, 0x%llx bytes) does not fit in the partition's RAM above 0x%llx",
+            return ld_fail(l, E_INVAL, "module %u (%s) has no data", i, m->name ? m->name : "");
+        if (!ld_place(l->ram, cursor, m->size, LIMIT_4G, &at[i]))
+            return ld_fail(l, E_NOMEM, "module %u (%s, 0x%llx bytes) does not fit in the partition's RAM above 0x%llx",
                         i, m->name ? m->name : "", U(m->size), U(cursor));
         if (m->size)
             memcpy(guest_ram_ptr(l->ram, at[i], m->size), m->data, m->size);
@@ -340,13 +330,15 @@ static void put64(uint8_t *p, uint64_t off, uint64_t v) { memcpy(p + off, &v, 8)
 /* ELF64 entry state, 7 pages placed above `from`: PML4[0] -> PDPT,
  * PDPT[0..3] -> PD 0..3, each PD 512 2 MiB pages (PS, RW, P) so 0-4 GiB is
  * identity mapped (SDM 3A 4.5), then the GDT page (SDM 3A 3.4.5: 0x08
- * long-mode code with L = 1, 0x10 flat writable data). Below 4 GiB: the
+ * long-mode code with L = 1, 0x10 flat writable data; for Linux the boot
+ * protocol's __BOOT_CS 0x10 and __BOOT_DS 0x18 instead). Below 4 GiB: the
  * GDT base is a linear address and must be inside the map. */
-static int build_long_mode(struct ld *l, uint64_t from, struct guest_entry *e, uint64_t *pt)
+int ld_build_long_mode(struct ld *l, uint64_t from, bool linux_gdt, struct guest_entry *e, uint64_t *pt)
 {
-    static const uint64_t gdt[3] = {0, 0x00AF9B000000FFFFull, 0x00CF93000000FFFFull};
-    if (!place(l->ram, from, PT_BYTES, LIMIT_4G, pt))
-        return fail(l, E_NOMEM, "no guest RAM below 4 GiB above 0x%llx for the 64-bit page tables", U(from));
+    static const uint64_t gdt[3] = {0, GDT_CODE64, GDT_DATA};
+    static const uint64_t gdt_linux[4] = {0, 0, GDT_CODE64, GDT_DATA};
+    if (!ld_place(l->ram, from, PT_BYTES, LIMIT_4G, pt))
+        return ld_fail(l, E_NOMEM, "no guest RAM below 4 GiB above 0x%llx for the 64-bit page tables", U(from));
     uint8_t *t = guest_ram_ptr(l->ram, *pt, PT_BYTES);
     memset(t, 0, PT_BYTES);
     put64(t, 0, (*pt + PAGE_SIZE) | 3);
@@ -355,10 +347,12 @@ static int build_long_mode(struct ld *l, uint64_t from, struct guest_entry *e, u
         for (uint64_t j = 0; j < 512; j++)
             put64(t, (2 + i) * PAGE_SIZE + j * 8, GiB(i) + MiB(2) * j + 0x83);
     }
-    memcpy(t + 6 * PAGE_SIZE, gdt, sizeof gdt);
+    memcpy(t + 6 * PAGE_SIZE, linux_gdt ? gdt_linux : gdt, linux_gdt ? sizeof gdt_linux : sizeof gdt);
     e->cr3 = *pt;
     e->gdt_base = *pt + 6 * PAGE_SIZE;
-    e->gdt_limit = sizeof gdt - 1;
+    e->gdt_limit = (uint16_t)((linux_gdt ? sizeof gdt_linux : sizeof gdt) - 1);
+    e->code_sel = linux_gdt ? 0x10 : 0x08;
+    e->data_sel = linux_gdt ? 0x18 : 0x10;
     return E_OK;
 }
 
@@ -434,7 +428,7 @@ static int mbi_string(struct ld *l, struct mbi *b, const char *name, const char 
     int n = fmt_snprintf((char *)b->area + (b->str - AREA), room, "%s%s%s", name ? name : "", sep ? " " : "",
                          sep ? args : "");
     if (n < 0 || (size_t)n >= room)
-        return fail(l, E_NOMEM, "command line and module strings exceed the area [0x%x, 0x%x)", AREA_STRINGS,
+        return ld_fail(l, E_NOMEM, "command line and module strings exceed the area [0x%x, 0x%x)", AREA_STRINGS,
                     AREA_END);
     *gpa = b->str;
     b->str += (uint32_t)n + 1;
@@ -492,11 +486,11 @@ static int build_mbi(struct ld *l, const char *cmdline, const struct loader_modu
 static int check_args(struct ld *l, const struct loader_module *mods, uint32_t nmods, struct guest_entry *entry)
 {
     if (!l->img || !l->ram || !entry || (nmods && !mods))
-        return fail(l, E_INVAL, "loader called without an image, RAM or entry");
+        return ld_fail(l, E_INVAL, "loader called without an image, RAM or entry");
     if (nmods > LOADER_MAX_MODULES)
-        return fail(l, E_INVAL, "%u modules, at most %u supported", nmods, LOADER_MAX_MODULES);
+        return ld_fail(l, E_INVAL, "%u modules, at most %u supported", nmods, LOADER_MAX_MODULES);
     if (!guest_ram_ptr(l->ram, AREA, AREA_END - AREA))
-        return fail(l, E_RANGE, "no guest RAM at [0x%x, 0x%x) for the multiboot info", AREA, AREA_END);
+        return ld_fail(l, E_RANGE, "no guest RAM at [0x%x, 0x%x) for the multiboot info", AREA, AREA_END);
     return E_OK;
 }
 
@@ -513,9 +507,9 @@ static int load_kernel(struct ld *l, enum guest_entry_mode *mode, uint64_t *rip)
         return err;
     *mode = GUEST_ENTRY_LONG64;
     l->limit = UINT64_MAX;
-    err = load_elf(l, false, rip);
+    err = ld_load_elf(l, false, rip);
     if (!err && *rip >= LIMIT_4G)
-        return fail(l, E_RANGE, "ELF64 entry point 0x%llx above the 4 GiB identity map", U(*rip));
+        return ld_fail(l, E_RANGE, "ELF64 entry point 0x%llx above the 4 GiB identity map", U(*rip));
     return err;
 }
 
@@ -536,7 +530,7 @@ int loader_load(const void *image, uint64_t size, const struct guest_ram *ram, c
     if (!rc)
         rc = place_modules(&l, mods, nmods, at, &end);
     if (!rc && e.mode == GUEST_ENTRY_LONG64)
-        rc = build_long_mode(&l, end, &e, &pt);
+        rc = ld_build_long_mode(&l, end, false, &e, &pt);
     if (rc)
         return rc;
     build_mmap(ram, pt, e.mode == GUEST_ENTRY_LONG64 ? PT_BYTES : 0, &m);

@@ -40,10 +40,11 @@ enum guest_entry_mode {
 struct guest_entry {
     enum guest_entry_mode mode;
     uint64_t rip;
-    uint64_t rax, rbx;
+    uint64_t rax, rbx, rsi;
     uint64_t cr3;      /* LONG64: guest-physical root of the identity map */
-    uint64_t gdt_base; /* LONG64: GDT with 0x08 = 64-bit code, 0x10 = data */
+    uint64_t gdt_base; /* LONG64: the GDT holding code_sel and data_sel */
     uint16_t gdt_limit;
+    uint16_t code_sel, data_sel; /* LONG64: 0x08/0x10, or Linux's 0x10/0x18 */
 };
 
 struct loader_module {

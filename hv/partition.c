@@ -5,6 +5,8 @@
 #include <stdarg.h>
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/linux_boot.h"
+#include "arch/x86/platform.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/power.h"
 #include "arch/x86/x2apic.h"
@@ -136,8 +138,46 @@ static bool build_tables(struct partition *p, char *err, size_t errlen)
     return true;
 }
 
+static bool owns_port(const struct cfg_partition *c, uint16_t port)
+{
+    for (uint32_t i = 0; i < c->io_count; i++)
+        if (port >= c->io[i].base && port - c->io[i].base < c->io[i].count)
+            return true;
+    return false;
+}
+
+/* What the ACPI tables of a Linux partition show: its CPUs, the IOAPIC
+ * when it owns pins, COM1 when it owns the port and IRQ 4. */
+static void linux_board(const struct partition *p, struct pacpi_board *b)
+{
+    *b = (struct pacpi_board){.cpu_count = p->cpu_count};
+    for (uint32_t i = 0; i < p->cpu_count && i < PACPI_MAX_CPUS; i++)
+        b->apic_ids[i] = p->apic_ids[i];
+    if (p->cfg->pin_count && platform.acpi.ioapic_count) {
+        b->has_ioapic = true;
+        b->ioapic_id = platform.acpi.ioapics[0].id;
+        b->ioapic_addr = platform.acpi.ioapics[0].addr;
+    }
+    b->has_com1 = b->has_ioapic && owns_port(p->cfg, 0x3F8) && partition_owns_pin(p, 4);
+}
+
+/* Linux (a vmlinux ELF): the boot protocol, with its module "initrd". */
+static int load_linux(struct partition *p, const struct boot_module *kernel, const struct loader_module *mods,
+                      uint32_t nmods, const char *cmdline, char *why, size_t whylen)
+{
+    const struct loader_module *initrd = NULL;
+    for (uint32_t i = 0; i < nmods; i++)
+        if (strcmp(mods[i].name, "initrd") == 0)
+            initrd = &mods[i];
+    struct pacpi_board board;
+    linux_board(p, &board);
+    return linux_boot_load(phys_to_virt(kernel->start), kernel->end - kernel->start, &p->ram, &board, cmdline,
+                           initrd ? initrd->data : NULL, initrd ? initrd->size : 0, &p->entry, why, whylen);
+}
+
 /* Its kernel is the module named cfg->image; modules named
- * "<partition>+<file>" are handed to that kernel as its own. */
+ * "<partition>+<file>" are handed to that kernel as its own (a Linux
+ * kernel takes the one named "initrd" as its initramfs). */
 static bool load_kernel(struct partition *p, const struct boot_info *bi, char *err, size_t errlen)
 {
     const struct boot_module *kernel = NULL;
@@ -160,13 +200,20 @@ static bool load_kernel(struct partition *p, const struct boot_info *bi, char *e
     fmt_snprintf(cmdline, sizeof cmdline, "%s%s%s", p->cfg->cmdline ? p->cfg->cmdline : "",
                  kernel->args[0] ? " " : "", kernel->args);
     char why[160];
-    if (loader_load(phys_to_virt(kernel->start), kernel->end - kernel->start, &p->ram, cmdline, mods, nmods,
-                    &p->entry, why, sizeof why) != 0) {
+    bool is_linux = linux_boot_is_linux(phys_to_virt(kernel->start), kernel->end - kernel->start);
+    int rc = is_linux ? load_linux(p, kernel, mods, nmods, cmdline, why, sizeof why)
+                      : loader_load(phys_to_virt(kernel->start), kernel->end - kernel->start, &p->ram, cmdline, mods,
+                                    nmods, &p->entry, why, sizeof why);
+    if (rc != 0) {
         fmt_snprintf(err, errlen, "cannot load '%s': %s", p->cfg->image, why);
         return false;
     }
     printk("%s: '%s' loaded, entry 0x%lx (%s), command line '%s', %u module(s)", p->label, p->cfg->image,
-           p->entry.rip, p->entry.mode == GUEST_ENTRY_LONG64 ? "64-bit" : "32-bit protected mode", cmdline, nmods);
+           p->entry.rip,
+           is_linux ? "Linux 64-bit boot protocol"
+           : p->entry.mode == GUEST_ENTRY_LONG64 ? "64-bit"
+                                                 : "32-bit protected mode",
+           cmdline, nmods);
     return true;
 }
 

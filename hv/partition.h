@@ -38,7 +38,18 @@ struct partition {
     volatile uint32_t early_sipi[HV_MAX_PARTITION_CPUS];   /* 0x100 | vector, before its CPU entered */
     uint32_t ioapic_regsel;                   /* its view of IOREGSEL */
     uint8_t shutdown_match;                   /* progress through "Shutdown" on port 0x8900 */
+    /* The vector it programmed (unmasked) into its rpc_gsi pin, 0 while
+     * none (vmx/ioapic_emul.c). */
+    volatile uint8_t rpc_gsi_vector;
 };
+
+/* The vector of its VMRPC doorbells and completions: the one it chose
+ * for its rpc_gsi pin, else its configured rpc_vector (0: none). */
+static inline uint8_t partition_rpc_vector(const struct partition *p)
+{
+    uint8_t v = p->rpc_gsi_vector;
+    return v ? v : p->cfg->rpc_vector;
+}
 
 extern struct partition partition_table[CFG_MAX_PARTITIONS];
 extern uint32_t partition_count;

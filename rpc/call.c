@@ -53,8 +53,9 @@ static void complete(struct rpc_call *k, int32_t result)
         struct vmrpc_async *a = rpc_guest(k->client, k->async_gpa, sizeof *a);
         a->result = result;
         __atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
-        if (k->client->cfg->rpc_vector)
-            rpc_arch_send_ipi(k->client_apic, k->client->cfg->rpc_vector);
+        uint8_t vector = partition_rpc_vector(k->client);
+        if (vector)
+            rpc_arch_send_ipi(k->client_apic, vector);
     }
     k->state = SLOT_FREE;
 }
@@ -142,9 +143,9 @@ static int64_t submit(const struct rpc_caller *c, const struct call_req *r, stru
     publish(m, (uint32_t)s);
     bool doorbell = m->mode == VMRPC_RECV_DOORBELL;
     uint32_t apic = m->server_apic;
-    uint8_t vector = m->server->cfg->rpc_vector;
+    uint8_t vector = partition_rpc_vector(m->server);
     spin_unlock(&rpc_lock);
-    if (doorbell)
+    if (doorbell && vector)
         rpc_arch_send_ipi(apic, vector);
     return s;
 }

@@ -94,7 +94,7 @@ static int64_t check_register(const struct partition *p, const struct vmrpc_regi
         r->slot_size > sizeof(struct vmrpc_slot) + VMRPC_MAX_MSG || r->reserved || r->ring_gpa % 64 ||
         r->mode > VMRPC_RECV_POLL)
         return HV_EINVAL;
-    if (r->mode == VMRPC_RECV_DOORBELL && !p->cfg->rpc_vector)
+    if (r->mode == VMRPC_RECV_DOORBELL && !p->cfg->rpc_vector && !p->cfg->rpc_gsi)
         return HV_EINVAL; /* no vector to ring */
     return rpc_guest(p, r->ring_gpa, ring_bytes) ? 0 : HV_EFAULT;
 }

@@ -89,9 +89,14 @@ static void exit_hlt(struct vcpu *v, uint64_t q)
     vmwrite(VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
 }
 
+/* Hypercalls belong to the partition's kernel: VMCALL at CPL > 0 (a
+ * Linux process) is #UD, as when no hypervisor listens. The CPL is SS's
+ * DPL (SDM Vol. 3C 25.4.1). */
 static void exit_vmcall(struct vcpu *v, uint64_t q)
 {
     (void)q;
+    if ((vmread(VMCS_GUEST_SS_AR) >> 5) & 3)
+        return vmx_inject_ud();
     int64_t result = hypercall_dispatch(v);
     v->regs.gpr[GPR_RAX] = (uint64_t)result;
     vmx_advance_rip();

@@ -18,18 +18,30 @@
 #define ACCESS_LMSW 3
 #define CR0_PE (1ull << 0)
 #define CR0_PG (1ull << 31)
+#define CR0_CD (1ull << 30)
+#define CR0_NW (1ull << 29)
 #define CR4_VMXE_BIT (1ull << 13)
 #define CR4_PAE_BIT (1ull << 5)
 #define EFER_LME_BIT (1ull << 8)
 #define EFER_LMA_BIT (1ull << 10)
+
+/* The value the guest sees in CR0 or CR4: its own bits from the guest
+ * field, the bits the hypervisor owns from the read shadow (SDM Vol. 3C
+ * 25.6.6). A write that exits must keep the other register as the guest
+ * last set it, including writes that did not exit. */
+static uint64_t guest_view(uint32_t field, uint32_t mask, uint32_t shadow)
+{
+    return (vmread(field) & ~vmread(mask)) | (vmread(shadow) & vmread(mask));
+}
 
 /* Emulates what the CPU does to EFER.LMA when CR0.PG changes with
  * EFER.LME set (SDM Vol. 3A 9.8.5). */
 static bool set_cr0(uint64_t value)
 {
     uint64_t fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
-    if ((value >> 32) || (value & ~fixed1 & 0xFFFFFFFFull) || ((value & CR0_PG) && !(value & CR0_PE)))
-        return false;
+    if ((value >> 32) || (value & ~fixed1 & 0xFFFFFFFFull) || ((value & CR0_PG) && !(value & CR0_PE)) ||
+        ((value & CR0_NW) && !(value & CR0_CD)))
+        return false; /* the #GP cases of MOV to CR0 (SDM Vol. 2B) */
     uint64_t efer = vmread(VMCS_GUEST_EFER);
     if ((value & CR0_PG) && (efer & EFER_LME_BIT)) {
         if (!(vmread(VMCS_GUEST_CR4) & CR4_PAE_BIT))
@@ -39,7 +51,7 @@ static bool set_cr0(uint64_t value)
         efer &= ~EFER_LMA_BIT;
     }
     vmwrite(VMCS_GUEST_EFER, efer);
-    vmcs_write_guest_cr(value, vmread(VMCS_CR4_SHADOW));
+    vmcs_write_guest_cr(value, guest_view(VMCS_GUEST_CR4, VMCS_CR4_MASK, VMCS_CR4_SHADOW));
     return true;
 }
 
@@ -48,7 +60,7 @@ static bool set_cr4(uint64_t value)
     uint64_t fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
     if ((value & CR4_VMXE_BIT) || (value & ~fixed1))
         return false;
-    vmcs_write_guest_cr(vmread(VMCS_CR0_SHADOW), value);
+    vmcs_write_guest_cr(guest_view(VMCS_GUEST_CR0, VMCS_CR0_MASK, VMCS_CR0_SHADOW), value);
     return true;
 }
 
@@ -63,7 +75,7 @@ void exit_cr_access(struct vcpu *v, uint64_t q)
             ok = set_cr4(value);
     } else if (CR_ACCESS_TYPE(q) == ACCESS_LMSW) {
         /* LMSW sets CR0 bits 3:0 but cannot clear PE. */
-        uint64_t cr0 = vmread(VMCS_CR0_SHADOW);
+        uint64_t cr0 = guest_view(VMCS_GUEST_CR0, VMCS_CR0_MASK, VMCS_CR0_SHADOW);
         ok = set_cr0((cr0 & ~0xEull) | (CR_LMSW_SOURCE(q) & 0xF) | (cr0 & CR0_PE));
     }
     if (!ok) {

@@ -1,9 +1,11 @@
 /* Port I/O the partition does not own (owned ports never exit: the I/O
  * bitmap passes them). Power-off ports stop the partition with its exit
- * code; a port owned by another partition or by the hypervisor stops it
+ * code (also its ACPI sleep control register, arch/x86/partition_acpi.h);
+ * a port owned by another partition or by the hypervisor stops it
  * as hostile; a port nobody owns behaves like absent hardware (reads give
  * all ones, writes are dropped), which is what OSes probe for.
  * Exit qualification: Intel SDM Vol. 3C Table 28-5. */
+#include "arch/x86/partition_acpi.h"
 #include "arch/x86/platform.h"
 #include "hv/console.h"
 #include "vmx/exit.h"
@@ -32,6 +34,9 @@ static void check_power_off(struct vcpu *v, uint16_t port, uint32_t value)
         partition_stop_current((int)value, "powered off through port 0xf4 (exit code %u)", value);
     if (port == platform.acpi.pm1a_cnt_port && port != 0 && (value & PM1_SLP_EN))
         partition_stop_current(0, "powered off through ACPI PM1a_CNT (SLP_TYP %u)", (value >> 10) & 7);
+    if (port == PACPI_SLEEP_CONTROL_PORT && (value & PACPI_SLP_EN))
+        partition_stop_current(0, "powered off through its ACPI sleep control register (SLP_TYP %u)",
+                               (value >> 2) & 7);
     if (port == BOCHS_SHUTDOWN_PORT) {
         p->shutdown_match = (uint8_t)value == (uint8_t)shutdown_string[p->shutdown_match] ? p->shutdown_match + 1
                             : (uint8_t)value == 'S'                                       ? 1
@@ -43,7 +48,8 @@ static void check_power_off(struct vcpu *v, uint16_t port, uint32_t value)
 
 static bool is_power_port(uint16_t port)
 {
-    return port == ISA_DEBUG_EXIT_PORT || port == BOCHS_SHUTDOWN_PORT ||
+    return port == ISA_DEBUG_EXIT_PORT || port == BOCHS_SHUTDOWN_PORT || port == PACPI_SLEEP_CONTROL_PORT ||
+           port == PACPI_SLEEP_CONTROL_PORT + 1 ||
            (port != 0 && port == platform.acpi.pm1a_cnt_port);
 }
 

@@ -12,6 +12,11 @@
 #define MSR_APIC_BASE 0x1B
 #define MSR_FEATURE_CONTROL 0x3A
 #define MSR_TSC_ADJUST 0x3B
+#define MSR_BIOS_SIGN_ID 0x8B
+#define MSR_XAPIC_DISABLE_STATUS 0xBD
+#define MSR_ARCH_CAPABILITIES 0x10A
+#define ARCH_CAP_XAPIC_DISABLE (1ull << 21)
+#define LEGACY_XAPIC_DISABLED 1ull
 #define MSR_MISC_ENABLE 0x1A0
 #define MSR_VMX_FIRST 0x480
 #define MSR_VMX_LAST 0x491
@@ -54,6 +59,10 @@ void exit_rdmsr(struct vcpu *v, uint64_t q)
         value = rdmsr(msr);
     else if (msr == MSR_EFER_NR)
         value = vmread(VMCS_GUEST_EFER);
+    else if (msr == MSR_ARCH_CAPABILITIES)
+        value = ARCH_CAP_XAPIC_DISABLE; /* only what is known about a partition's CPU: */
+    else if (msr == MSR_XAPIC_DISABLE_STATUS)
+        value = LEGACY_XAPIC_DISABLED; /* its LAPIC stays in x2APIC mode (SDM Vol. 3A 11.12.1) */
     else
         return refuse(v, is_vmx_msr(msr) ? "refused read of VMX" : "refused read of unknown", msr, 0);
     v->regs.gpr[GPR_RAX] = (uint32_t)value;
@@ -88,6 +97,8 @@ static bool write_refused(struct vcpu *v, uint32_t msr, uint64_t value, const ch
         *why = "refused write (VMX is hidden) to";
         return true;
     }
+    if (msr == MSR_BIOS_SIGN_ID)
+        return false; /* how an OS asks for the microcode revision (SDM Vol. 3A 10.11.7.1) */
     if (msr == MSR_TSC || msr == MSR_TSC_ADJUST || msr == MSR_MISC_ENABLE ||
         (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST) || msr == MSR_MTRR_DEF_TYPE) {
         log_limited(v, "ignored write (shared timing/cache state) to", msr, value);

@@ -4,6 +4,7 @@
 #include "vmx/ioapic_emul.h"
 
 #include "arch/x86/ioapic.h"
+#include "hv/console.h"
 #include "hv/partition.h"
 
 #define OFF_IOREGSEL 0x00
@@ -52,6 +53,30 @@ static uint32_t read_register(const struct partition *p, uint32_t index)
     return ioapic_read(index);
 }
 
+/* An OS that finds the IOAPIC masks every pin at boot (Linux does): on
+ * a pin that is not its own such a write changes nothing and is dropped
+ * (logged once); one that would unmask it stops the partition. */
+static void foreign_pin_write(const struct partition *p, uint32_t index, uint32_t value)
+{
+    static bool logged[CFG_MAX_PARTITIONS];
+    uint32_t pin = pin_of(index);
+    if (!(index & 1) && !(value & RTE_MASKED))
+        partition_stop_current(-1, "IOAPIC: write of 0x%x to the redirection entry of pin %u refused: not its pin",
+                               value, pin);
+    if (!logged[p->id % CFG_MAX_PARTITIONS]) {
+        logged[p->id % CFG_MAX_PARTITIONS] = true;
+        printk("%s: IOAPIC writes to pins it does not own (first: pin %u) are dropped", p->label, pin);
+    }
+}
+
+/* Its rpc_gsi pin is wired to nothing: the vector it programs there is
+ * the one its VMRPC notifications use (hv/config.h). */
+static void note_rpc_gsi(struct partition *p, uint32_t pin, uint32_t low, bool unmasked)
+{
+    if (p->cfg->rpc_gsi && pin == p->cfg->rpc_gsi)
+        p->rpc_gsi_vector = unmasked && (low & 0xFF) >= 0x20 ? (uint8_t)low : 0;
+}
+
 static void write_register(struct partition *p, uint32_t index, uint32_t value)
 {
     if (index < IOAPIC_REG_REDTBL)
@@ -59,16 +84,17 @@ static void write_register(struct partition *p, uint32_t index, uint32_t value)
                                value);
     uint32_t pin = pin_of(index);
     if (pin >= MAX_PINS || !partition_owns_pin(p, pin))
-        partition_stop_current(-1, "IOAPIC: write of 0x%x to the redirection entry of pin %u refused: not its pin",
-                               value, pin);
+        return foreign_pin_write(p, index, value);
     /* An unmasked entry must point at one of its CPUs, whichever half
      * is written last. */
     uint32_t high = (index & 1) ? value : ioapic_read(index + 1);
-    bool unmasked = (index & 1) ? !(ioapic_read(index - 1) & RTE_MASKED) : !(value & RTE_MASKED);
+    uint32_t low = (index & 1) ? ioapic_read(index - 1) : value;
+    bool unmasked = !(low & RTE_MASKED);
     if (unmasked && !partition_owns_apic_id(p, high >> RTE_DEST_SHIFT))
         partition_stop_current(-1, "IOAPIC: pin %u aimed at APIC id %u refused: not its CPU", pin,
                                high >> RTE_DEST_SHIFT);
     ioapic_write(index, value);
+    note_rpc_gsi(p, pin, low, unmasked);
 }
 
 void ioapic_emulate(struct vcpu *v, uint32_t offset, const struct mmio_insn *m)

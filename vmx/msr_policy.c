@@ -21,6 +21,7 @@ const struct msr_rule msr_policy[] = {
     {0x3B,       0x3B,       NONE,  "TSC_ADJUST: a write would move the TSC"},
     {0x48,       0x48,       BOTH,  "SPEC_CTRL: the partition's own speculation controls on its own CPUs"},
     {0x49,       0x49,       WRITE, "PRED_CMD: write-only barrier command (IBPB); reads #GP natively"},
+    {0x8B,       0x8B,       READ,  "BIOS_SIGN_ID: microcode revision; the write of 0 before CPUID exits, ignored"},
     {0xCE,       0xCE,       READ,  "PLATFORM_INFO: read-only frequency information"},
     {0xE7,       0xE8,       READ,  "MPERF, APERF: frequency counters; writes exit"},
     {0xFE,       0xFE,       READ,  "MTRRCAP: read-only MTRR capabilities"},

@@ -178,10 +178,15 @@ static void write_segments(const struct segment *cs, const struct segment *data)
 /* CR0/CR4 bits the guest may not control: what VMX requires to be set
  * (apart from PE/PG, free under unrestricted guest) and what it forbids.
  * The guest reads its own values from the shadows (25.6.6). */
+/* CR0.CD and NW are the partition's to read back but never reach the
+ * CPU: an OS sets CD around MTRR updates (which the hypervisor ignores,
+ * vmx/exit_msr.c), and a real-time CPU must not lose its caches. */
+#define CR0_CACHE_BITS ((1ull << 30) | (1ull << 29))
+
 void vmcs_write_guest_cr(uint64_t cr0, uint64_t cr4)
 {
     uint64_t cr0_fixed0 = rdmsr(MSR_VMX_CR0_FIXED0) & ~(CR0_PE_BIT | CR0_PG_BIT);
-    uint64_t cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
+    uint64_t cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1) & ~CR0_CACHE_BITS;
     uint64_t cr4_fixed0 = rdmsr(MSR_VMX_CR4_FIXED0), cr4_fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
     vmwrite(VMCS_CR0_MASK, cr0_fixed0 | (~cr0_fixed1 & 0xFFFFFFFFull));
     vmwrite(VMCS_CR4_MASK, cr4_fixed0 | (~cr4_fixed1 & 0xFFFFFFFFull));
@@ -224,7 +229,7 @@ void vmcs_enter_protected32(struct vcpu *v, const struct guest_entry *e)
 
 void vmcs_enter_long64(struct vcpu *v, const struct guest_entry *e)
 {
-    struct segment cs = {0x08, 0, 0xFFFFFFFF, AR_CODE64}, ds = {0x10, 0, 0xFFFFFFFF, AR_DATA32};
+    struct segment cs = {e->code_sel, 0, 0xFFFFFFFF, AR_CODE64}, ds = {e->data_sel, 0, 0xFFFFFFFF, AR_DATA32};
     write_common_guest_state();
     write_segments(&cs, &ds);
     vmwrite(VMCS_GUEST_GDTR_BASE, e->gdt_base);
@@ -238,6 +243,7 @@ void vmcs_enter_long64(struct vcpu *v, const struct guest_entry *e)
     vmwrite(VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
     v->regs.gpr[GPR_RAX] = e->rax;
     v->regs.gpr[GPR_RBX] = e->rbx;
+    v->regs.gpr[GPR_RSI] = e->rsi; /* Linux: its boot_params */
 }
 
 /* Real mode at vector:0000, as a SIPI leaves a CPU (SDM Vol. 3A 9.4.4). */

@@ -32,9 +32,9 @@ expect_not com1 '\[hv\]' "hypervisor log kept off COM1"
 
 # The module must have left the area right after the image (GRUB's spot,
 # possibly a partition's RAM): it now sits at the top of the hypervisor's
-# own region, [0, 64 MiB) in configs/demo.c.
+# own region, [0, 160 MiB) in configs/demo.c.
 mod_at=$(first_match com2 "^\[hv\] module 0: .* at 0x([0-9a-f]+) crc32.*")
-if [[ -z $mod_at ]] || (( 0x$mod_at < 0x3000000 || 0x$mod_at + 200000 > 0x4000000 )); then
+if [[ -z $mod_at ]] || (( 0x$mod_at < 0x9000000 || 0x$mod_at + 200000 > 0xA000000 )); then
     fail "module not moved to the top of the hypervisor's region (at 0x$mod_at)"
 fi
 
