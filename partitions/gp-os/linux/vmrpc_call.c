@@ -283,10 +283,11 @@ long vmrpc_ioctl_bind(struct file *f, void __user *arg)
 	if (!name)
 		return -ENOMEM;
 	r = vmrpc_hc(HC_RPC_BIND, virt_to_phys(name), b.version, 0, 0, 0);
-	if (r >= 0)
-		r = bind_claim(f, r, name);
 	if (r >= 0) {
-		b.desc = r;
+		b.desc = r; /* bind_claim returns 0, not the descriptor */
+		r = bind_claim(f, r, name);
+	}
+	if (r >= 0) {
 		if (copy_to_user(arg, &b, sizeof(b))) {
 			vmrpc_release_bind(b.desc);
 			r = -EFAULT;
