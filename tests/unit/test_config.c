@@ -38,6 +38,19 @@ static void add_io(struct hv_config *c, int i, struct cfg_io io) { part(c, i)->i
 static void add_mem(struct hv_config *c, int i, struct cfg_mem m) { part(c, i)->mem[part(c, i)->mem_count++] = m; }
 static void add_board(struct hv_config *c, struct cfg_range r) { c->ram[c->ram_count++] = r; }
 
+/* The demo config with the memory layout these cases were written for
+ * (hypervisor [0, 64M), rtos [64M, 96M), gpos [128M, 256M)); the demo's
+ * own layout (bigger, for Linux) is checked as it is in config_demo_valid. */
+static struct hv_config demo(void)
+{
+    struct hv_config c = hv_config;
+    c.hypervisor = (struct cfg_range){0, MiB(64)};
+    c.partitions[RTOS].mem[0].host = MiB(64);
+    c.partitions[GPOS].mem[0].host = MiB(128);
+    c.partitions[GPOS].mem[0].size = MiB(128);
+    return c;
+}
+
 /* Each mutator puts exactly one defect into a copy of the demo config. */
 static void ram_overlap(struct hv_config *c) { part(c, GPOS)->mem[0].host = 0x5000000; }
 static void ram_in_hv(struct hv_config *c) { part(c, RTOS)->mem[0].host = MiB(32); }
@@ -69,7 +82,7 @@ static void mmio_unaligned(struct hv_config *c) { part(c, RTOS)->mem[1].host = H
 static void mmio_shared(struct hv_config *c) { add_mem(c, GPOS, part(c, RTOS)->mem[1]); }
 static void mmio_in_hv(struct hv_config *c) { part(c, RTOS)->mem[1].host = MiB(1); }
 static void mmio_board(struct hv_config *c) { part(c, RTOS)->mem[1].host = MiB(300); }
-static void bind_serve_bad(struct hv_config *c) { part(c, GPOS)->rpc_serve[2] = "a/b"; }
+static void bind_serve_bad(struct hv_config *c) { part(c, GPOS)->rpc_serve[3] = "a/b"; }
 
 static void guest_overlap(struct hv_config *c)
 {
@@ -194,7 +207,7 @@ static void fail_case(int line, const char *what, const char *detail, const char
 
 static void run_bad_case(const struct bad_case *bc)
 {
-    struct hv_config cfg = hv_config;
+    struct hv_config cfg = demo();
     struct capture cap;
     bc->mutate(&cfg);
     int n = check(&cfg, &cap);
@@ -227,7 +240,7 @@ TEST(config_each_defect_reported_once)
 
 TEST(config_message_format)
 {
-    struct hv_config cfg = hv_config;
+    struct hv_config cfg = demo();
     struct capture cap;
     cfg.partitions[RTOS].mem[0].host = 0x6000000;
     cfg.partitions[RTOS].mem[0].size = MiB(16);
@@ -240,7 +253,7 @@ TEST(config_message_format)
 
 TEST(config_defects_add_up)
 {
-    struct hv_config cfg = hv_config;
+    struct hv_config cfg = demo();
     struct capture cap;
     no_image(&cfg);
     pin_beyond(&cfg);
@@ -264,12 +277,12 @@ static void edge_cases(struct hv_config *c)
     g->ioapic_pins[g->pin_count++] = 23;
     add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_RAM, MiB(32), MiB(96), MiB(32)}); /* guest and host abut */
     for (int k = 0; k < CFG_MAX_RPC; k++)
-        g->rpc_serve[k] = k % 2 ? "echo" : "sysinfo"; /* full array, no NULL */
+        g->rpc_serve[k] = k == 2 ? "net" : k % 2 ? "echo" : "sysinfo"; /* full array, no NULL */
 }
 
 TEST(config_edges_are_valid)
 {
-    struct hv_config cfg = hv_config;
+    struct hv_config cfg = demo();
     struct capture cap;
     edge_cases(&cfg);
     CHECK_EQ(check(&cfg, &cap), 0);
