@@ -134,9 +134,9 @@ test: deps
 integration: deps all
 	tools/run-integration.sh
 
-# make run [GPOS_KERNEL=FILE GPOS_CMDLINE='...' GPOS_MODULES='a b' TIMEOUT=S]
+# make run [DEMO=testkernel] [GPOS_KERNEL=FILE GPOS_CMDLINE='...' GPOS_MODULES='a b' TIMEOUT=S]
 run: deps all
-	BUILD=$(BUILD) GPOS_KERNEL="$(GPOS_KERNEL)" GPOS_CMDLINE="$(GPOS_CMDLINE)" \
+	BUILD=$(BUILD) DEMO="$(DEMO)" GPOS_KERNEL="$(GPOS_KERNEL)" GPOS_CMDLINE="$(GPOS_CMDLINE)" \
 		GPOS_MODULES="$(GPOS_MODULES)" TIMEOUT="$(TIMEOUT)" tools/run.sh
 
 bench: deps all

@@ -107,5 +107,32 @@ rpc_bench gpos2rtos_poll com1 gpos "app=demo heartbeat=600000 rpc_mode=poll rpc_
 rpc_bench gpos2rtos_wait com1 gpos "app=demo heartbeat=600000 rpc_mode=wait rpc_evq=8" "rpc_bench=rtos exit=0"
 rpc_bench rtos2gpos_wait com3 rtos "app=rpcbench rpc_peer=gpos" "rpc_serve=wait rpc_evq=8"
 rpc_bench rtos2gpos_doorbell com3 rtos "app=rpcbench rpc_peer=gpos" "rpc_serve=doorbell rpc_evq=8"
+# Debian's Linux in 'gpos' (tests/integration/70_linux_gpos.sh's run):
+# its own clock at /init (TSC-based: ticks since its TSC clock started,
+# about its entry), the VM exits its CPU took up to then (vmrpc info,
+# just after insmod), and `vmrpc bench rtos echo -n 200` from Linux user
+# space: ioctl, asynchronous hypercall, RTOS doorbell task, completion IRQ.
+linux_bench() {
+    local dir=$out/linux
+    mkdir -p "$dir"
+    tools/mkiso.sh "$dir/r.iso" build/hv.elf "" "build/partitions/rtos.elf@rtos.elf:app=demo" \
+        "build/linux/vmlinux@gpos.elf:$(cat tools/linux-cmdline) vmrpc_mode=test" \
+        "build/linux/initramfs.cpio.gz@gpos+initrd" >"$dir/mkiso.out" 2>&1 || exit 1
+    tools/bochs-run.sh --out "$dir" --cpus 2 --ips $IPS --timeout 400 --until 'LINUX-TEST done' "$dir/r.iso" \
+        >"$dir/run.out" 2>&1
+    local log=$dir/com1.log hz s exits b
+    hz=$(tr -d '\r' <"$dir/com2.log" | sed -nE 's/^\[hv\] boot complete: .* TSC ([0-9]+) Hz.*/\1/p' | head -n 1)
+    s=$(tr -d '\r' <"$log" | sed -nE 's/^\[ *([0-9]+\.[0-9]+)\] Run \/init as init process.*/\1/p' | head -n 1)
+    exits=$(tr -d '\r' <"$log" | sed -nE 's/^init: VM exits so far: ([0-9]+)$/\1/p' | head -n 1)
+    b=$(tr -d '\r' <"$log" | sed -nE 's/.*vmrpc-bench calls=[0-9]+ min=([0-9]+) avg=([0-9]+) max=([0-9]+) ticks.*/\1 \2 \3/p' | head -n 1)
+    [[ -n $hz && -n $s && -n $exits && -n $b ]] || { echo "bench: no Linux figures; see $dir/" >&2; exit 1; }
+    bench linux_boot_to_init_ticks "$(awk -v s="$s" -v hz="$hz" 'BEGIN { printf "%.0f", s * hz }')" ticks
+    bench linux_exits_during_boot "$exits" exits
+    read -r bmin bavg bmax <<<"$b"
+    bench vmrpc_linux2rtos_echo_min "$bmin" ticks
+    bench vmrpc_linux2rtos_echo_avg "$bavg" ticks
+    bench vmrpc_linux2rtos_echo_max "$bmax" ticks
+}
+linux_bench
 tools/latency-report.sh "$out"
 echo "results in $results"

@@ -13,6 +13,9 @@
 #                      honours this time breakpoint only with one CPU; SMP
 #                      runs are bounded by --timeout alone)
 #     --until REGEX    stop as soon as a serial log matches REGEX
+#     --com1-tty       with --interactive on a terminal: COM1 is that terminal
+#                      itself (Bochs mode=term), keys go to the partition's
+#                      serial console (a Linux shell), so COM1 is not logged
 #     --interactive    stream the hypervisor console (COM2) and COM1 to the
 #                      terminal until Ctrl-C
 # How the run ended is written to DIR/end: poweroff, until, magic (magic
@@ -21,7 +24,7 @@
 # 1 on a Bochs failure.
 set -uo pipefail
 
-out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0
+out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0 com1_tty=0
 while [[ $# -gt 1 ]]; do
     case $1 in
     --out) out=$2; shift 2 ;;
@@ -32,6 +35,7 @@ while [[ $# -gt 1 ]]; do
     --max-ticks) max_ticks=$2; shift 2 ;;
     --until) until=$2; shift 2 ;;
     --interactive) interactive=1; shift ;;
+    --com1-tty) com1_tty=1; shift ;;
     *) echo "bochs-run: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -41,6 +45,14 @@ iso=${1:?usage: bochs-run.sh [options] ISO}
 mkdir -p "$out"
 rm -f "$out"/com[1-4].log "$out"/bochs.log "$out"/bochs.out "$out"/end
 touch "$out"/com1.log "$out"/com2.log "$out"/com3.log
+
+com1="mode=file, dev=\"$out/com1.log\""
+if [[ $interactive == 1 && $com1_tty == 1 ]] && tty -s; then
+    com1="mode=term, dev=\"$(tty)\""
+    stty raw -echo 2>/dev/null && trap 'stty sane 2>/dev/null' EXIT
+else
+    com1_tty=0
+fi
 
 # Bochs has no headless display: the RFB (VNC) server with timeout=0 does
 # not wait for a client. Each run listens on the next free port from 5900.
@@ -53,7 +65,7 @@ display_library: rfb, options="timeout=0"
 pci: enabled=1, chipset=i440fx
 ata0-master: type=cdrom, path="$iso", status=inserted
 boot: cdrom
-com1: enabled=1, mode=file, dev="$out/com1.log"
+com1: enabled=1, $com1
 com2: enabled=1, mode=file, dev="$out/com2.log"
 com3: enabled=1, mode=file, dev="$out/com3.log"
 port_e9_hack: enabled=1
@@ -81,7 +93,9 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' INT TERM
 
 if [[ $interactive == 1 ]]; then
     echo "Bochs is running (logs in $out). Hypervisor console (COM2) and COM1 follow; Ctrl-C stops." >&2
-    tail -q -n +1 -f "$out/com2.log" "$out/com1.log" "$out/com3.log" --pid=$pid &
+    logs=("$out/com2.log" "$out/com3.log")
+    [[ $com1_tty == 1 ]] || logs+=("$out/com1.log")
+    tail -q -n +1 -f "${logs[@]}" --pid=$pid &
     wait $pid
     exit 0
 fi

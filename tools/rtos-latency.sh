@@ -12,7 +12,11 @@
 #                              task (rpc=on rpc_mode=poll); 'gpos' calling
 #                              rtos/echo synchronously without pause
 #                              (test kernel rpc_load=rtos)
+#            partition_linux   partition 'rtos'; 'gpos' boots Debian's Linux
+#                              (build/linux: vmlinux and initramfs, shell
+#                              mode) through the whole measurement
 #     TIMER  tsc | hpet
+# PERIOD_US (environment) sets the timer period (default 200 us).
 # Leaves OUTDIR/lat.txt with lines "PATH MIN AVG MAX P999" (ticks), an
 # "exits N" line in partition modes, a "served N" line (VMRPC calls the
 # RTOS answered during the measurement) in partition_serving, and
@@ -29,7 +33,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=${BUILD:-build}
 mkdir -p "$out"
-app="app=latency samples=$samples timer=$timer"
+app="app=latency samples=$samples timer=$timer${PERIOD_US:+ period_us=$PERIOD_US}"
 case $mode in
 native_idle | native_loaded | native_busy)
     extra=""
@@ -37,6 +41,12 @@ native_idle | native_loaded | native_busy)
     [[ $mode == native_busy ]] && extra=" idle=poll ap_spin=1"
     tools/mkiso.sh "$out/r.iso" "$build/partitions/rtos.elf" "$app console=com1$extra" || exit 1
     log=$out/com1.log
+    ;;
+partition_linux)
+    tools/mkiso.sh "$out/r.iso" "$build/hv.elf" "exit_with=rtos" "$build/partitions/rtos.elf@rtos.elf:$app" \
+        "$build/linux/vmlinux@gpos.elf:$(cat tools/linux-cmdline) vmrpc_mode=shell" \
+        "$build/linux/initramfs.cpio.gz@gpos+initrd" || exit 1
+    log=$out/com3.log
     ;;
 partition_idle | partition_loaded | partition_serving)
     gpos=""

@@ -2,10 +2,17 @@
 # `make run`: the demo, or one general-purpose kernel under test.
 #
 #   make run
-#       boots build/hv.iso in Bochs (2 CPUs): the hypervisor log (COM2),
-#       partition 'gpos' (COM1, the in-tree test kernel) and partition
-#       'rtos' (COM3, the in-tree RTOS's demo) stream to the terminal until
-#       Ctrl-C.
+#       boots the demo in Bochs (2 CPUs): partition 'rtos' (COM3, the
+#       in-tree RTOS's demo: tasks, live latency, calls to Linux, UDP
+#       latency reports through Linux's sockets) and partition 'gpos'
+#       (COM1: Debian's stock Linux kernel, build/linux, reaching a shell
+#       with vmrpc.ko loaded and `vmrpc serve sysinfo echo net` running;
+#       try `vmrpc call rtos sysinfo`). On a terminal, COM1 is the
+#       terminal itself, so the Linux shell takes your keys; the
+#       hypervisor log (COM2) and the RTOS follow in the same terminal.
+#       Ctrl-C (outside the Linux shell: from another terminal, kill
+#       bochs) stops it. DEMO=testkernel boots build/hv.iso instead (the
+#       in-tree test kernel in 'gpos').
 #   make run GPOS_KERNEL=FILE [GPOS_CMDLINE='...'] [GPOS_MODULES='a b'] [TIMEOUT=SECONDS]
 #       boots FILE (any multiboot-1 or ELF64 kernel) as partition 'gpos'
 #       with its command line and modules, headless, next to the RTOS;
@@ -19,8 +26,15 @@ cd "$root"
 build=${BUILD:-build}
 out=$build/run
 
-if [[ -z ${GPOS_KERNEL:-} ]]; then
+if [[ -z ${GPOS_KERNEL:-} && ${DEMO:-} == testkernel ]]; then
     exec tools/bochs-run.sh --out "$out" --interactive "$build/hv.iso"
+fi
+if [[ -z ${GPOS_KERNEL:-} ]]; then
+    mkdir -p "$out"
+    tools/mkiso.sh "$out/linux-demo.iso" "$build/hv.elf" "" "$build/partitions/rtos.elf@rtos.elf:app=demo" \
+        "$build/linux/vmlinux@gpos.elf:$(cat tools/linux-cmdline) vmrpc_mode=shell" \
+        "$build/linux/initramfs.cpio.gz@gpos+initrd" || exit 2
+    exec tools/bochs-run.sh --out "$out" --interactive --com1-tty --timeout "${TIMEOUT:-86400}" "$out/linux-demo.iso"
 fi
 
 [[ -f $GPOS_KERNEL ]] || { echo "run: GPOS_KERNEL=$GPOS_KERNEL: no such file" >&2; exit 2; }
