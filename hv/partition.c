@@ -48,16 +48,21 @@ bool partition_owns_pin(const struct partition *p, uint32_t pin)
     return false;
 }
 
+bool partition_owns_port(const struct partition *p, uint16_t port)
+{
+    for (uint32_t k = 0; k < p->cfg->io_count; k++)
+        if (port >= p->cfg->io[k].base && port - p->cfg->io[k].base < p->cfg->io[k].count)
+            return true;
+    return false;
+}
+
 const char *port_owner(uint16_t port)
 {
     if (port >= COM2_BASE && port <= COM2_LAST)
         return "the hypervisor (its console)";
-    for (uint32_t i = 0; i < partition_count; i++) {
-        const struct cfg_partition *c = partition_table[i].cfg;
-        for (uint32_t k = 0; k < c->io_count; k++)
-            if (port >= c->io[k].base && port - c->io[k].base < c->io[k].count)
-                return partition_table[i].label;
-    }
+    for (uint32_t i = 0; i < partition_count; i++)
+        if (partition_owns_port(&partition_table[i], port))
+            return partition_table[i].label;
     return NULL;
 }
 
@@ -138,14 +143,6 @@ static bool build_tables(struct partition *p, char *err, size_t errlen)
     return true;
 }
 
-static bool owns_port(const struct cfg_partition *c, uint16_t port)
-{
-    for (uint32_t i = 0; i < c->io_count; i++)
-        if (port >= c->io[i].base && port - c->io[i].base < c->io[i].count)
-            return true;
-    return false;
-}
-
 /* What the ACPI tables of a Linux partition show: its CPUs, the IOAPIC
  * when it owns pins, COM1 when it owns the port and IRQ 4. */
 static void linux_board(const struct partition *p, struct pacpi_board *b)
@@ -158,7 +155,7 @@ static void linux_board(const struct partition *p, struct pacpi_board *b)
         b->ioapic_id = platform.acpi.ioapics[0].id;
         b->ioapic_addr = platform.acpi.ioapics[0].addr;
     }
-    b->has_com1 = b->has_ioapic && owns_port(p->cfg, 0x3F8) && partition_owns_pin(p, 4);
+    b->has_com1 = b->has_ioapic && partition_owns_port(p, 0x3F8) && partition_owns_pin(p, 4);
 }
 
 /* Linux (a vmlinux ELF): the boot protocol, with its module "initrd". */

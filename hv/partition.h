@@ -77,6 +77,7 @@ bool partition_owns_apic_id(const struct partition *p, uint32_t apic_id);
 /* Index of apic_id among the partition's CPUs, or -1. */
 int partition_cpu_slot(const struct partition *p, uint32_t apic_id);
 bool partition_owns_pin(const struct partition *p, uint32_t pin);
+bool partition_owns_port(const struct partition *p, uint16_t port);
 /* Who owns an I/O port or an APIC id: "partition 'name'", "the
  * hypervisor", or NULL when nobody does. */
 const char *port_owner(uint16_t port);
