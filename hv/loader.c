@@ -25,6 +25,7 @@
  * wrap. On failure guest RAM may hold part of what was being loaded. */
 #include "hv/loader.h"
 #include "hv/loader_internal.h"
+#include "hv/bytes.h"
 #include "hv/fmt.h"
 #include "hv/string.h"
 
@@ -88,12 +89,7 @@ int ld_fail(struct ld *l, int code, const char *fmt, ...)
     return -code;
 }
 
-static uint64_t rd(const struct ld *l, uint64_t off, unsigned n)
-{
-    uint64_t v = 0;
-    memcpy(&v, l->img + off, n); /* x86 is little endian, like the formats */
-    return v;
-}
+static uint64_t rd(const struct ld *l, uint64_t off, unsigned n) { return le_get(l->img, off, n); }
 
 static bool in_image(const struct ld *l, uint64_t off, uint64_t len)
 {
@@ -325,8 +321,6 @@ static int place_modules(struct ld *l, const struct loader_module *mods, uint32_
     return E_OK;
 }
 
-static void put64(uint8_t *p, uint64_t off, uint64_t v) { memcpy(p + off, &v, 8); }
-
 /* ELF64 entry state, 7 pages placed above `from`: PML4[0] -> PDPT,
  * PDPT[0..3] -> PD 0..3, each PD 512 2 MiB pages (PS, RW, P) so 0-4 GiB is
  * identity mapped (SDM 3A 4.5), then the GDT page (SDM 3A 3.4.5: 0x08
@@ -341,11 +335,11 @@ int ld_build_long_mode(struct ld *l, uint64_t from, bool linux_gdt, struct guest
         return ld_fail(l, E_NOMEM, "no guest RAM below 4 GiB above 0x%llx for the 64-bit page tables", U(from));
     uint8_t *t = guest_ram_ptr(l->ram, *pt, PT_BYTES);
     memset(t, 0, PT_BYTES);
-    put64(t, 0, (*pt + PAGE_SIZE) | 3);
+    le_put(t, 0, (*pt + PAGE_SIZE) | 3, 8);
     for (uint64_t i = 0; i < 4; i++) {
-        put64(t, PAGE_SIZE + i * 8, (*pt + (2 + i) * PAGE_SIZE) | 3);
+        le_put(t, PAGE_SIZE + i * 8, (*pt + (2 + i) * PAGE_SIZE) | 3, 8);
         for (uint64_t j = 0; j < 512; j++)
-            put64(t, (2 + i) * PAGE_SIZE + j * 8, GiB(i) + MiB(2) * j + 0x83);
+            le_put(t, (2 + i) * PAGE_SIZE + j * 8, GiB(i) + MiB(2) * j + 0x83, 8);
     }
     memcpy(t + 6 * PAGE_SIZE, linux_gdt ? gdt_linux : gdt, linux_gdt ? sizeof gdt_linux : sizeof gdt);
     e->cr3 = *pt;

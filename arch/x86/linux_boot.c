@@ -2,6 +2,7 @@
  * Offsets into struct boot_params are the boot protocol's ("BP"). */
 #include "arch/x86/linux_boot.h"
 
+#include "hv/bytes.h"
 #include "hv/fmt.h"
 #include "hv/loader_internal.h"
 #include "hv/string.h"
@@ -38,15 +39,6 @@
 #define PT_NOTE 4
 #define XEN_ELFNOTE_GUEST_OS 6
 
-static uint64_t rd(const uint8_t *p, uint64_t off, unsigned n)
-{
-    uint64_t v = 0;
-    memcpy(&v, p + off, n);
-    return v;
-}
-
-static void put(uint8_t *p, uint64_t off, uint64_t v, unsigned n) { memcpy(p + off, &v, n); }
-
 /* One ELF note at off within [off, end): true if it marks Linux. *next is
  * where the following note starts (0 when malformed). */
 static bool note_is_linux(const uint8_t *img, uint64_t off, uint64_t end, uint64_t *next)
@@ -54,7 +46,7 @@ static bool note_is_linux(const uint8_t *img, uint64_t off, uint64_t end, uint64
     *next = 0;
     if (end - off < 12)
         return false;
-    uint64_t namesz = rd(img, off, 4), descsz = rd(img, off + 4, 4), type = rd(img, off + 8, 4);
+    uint64_t namesz = le_get(img, off, 4), descsz = le_get(img, off + 4, 4), type = le_get(img, off + 8, 4);
     uint64_t name = off + 12, desc = name + ALIGN_UP(namesz, 4);
     if (namesz > end - name || ALIGN_UP(namesz, 4) > end - name || descsz > end - desc)
         return false;
@@ -70,15 +62,15 @@ static bool note_is_linux(const uint8_t *img, uint64_t off, uint64_t end, uint64
 bool linux_boot_is_linux(const void *image, uint64_t size)
 {
     const uint8_t *img = image;
-    if (!img || size < 64 || memcmp(img, "\177ELF", 4) != 0 || img[4] != 2 || rd(img, 18, 2) != 62)
+    if (!img || size < 64 || memcmp(img, "\177ELF", 4) != 0 || img[4] != 2 || le_get(img, 18, 2) != 62)
         return false;
-    uint64_t phoff = rd(img, 32, 8), phentsize = rd(img, 54, 2), phnum = rd(img, 56, 2);
+    uint64_t phoff = le_get(img, 32, 8), phentsize = le_get(img, 54, 2), phnum = le_get(img, 56, 2);
     if (phentsize < 56 || phoff > size || phnum * phentsize > size - phoff)
         return false;
     for (uint64_t i = 0; i < phnum; i++) {
         uint64_t ph = phoff + i * phentsize;
-        uint64_t off = rd(img, ph + 8, 8), len = rd(img, ph + 32, 8);
-        if (rd(img, ph, 4) != PT_NOTE || off > size || len > size - off)
+        uint64_t off = le_get(img, ph + 8, 8), len = le_get(img, ph + 32, 8);
+        if (le_get(img, ph, 4) != PT_NOTE || off > size || len > size - off)
             continue;
         for (uint64_t at = off, next; at < off + len; at = next) {
             if (note_is_linux(img, at, off + len, &next))
@@ -129,9 +121,9 @@ static void build_e820(const struct guest_ram *ram, struct e820 *m)
 static void put_e820(uint8_t *bp, const struct e820 *m)
 {
     for (uint32_t i = 0; i < m->n; i++) {
-        put(bp, BP_E820_TABLE + i * 20, m->base[i], 8);
-        put(bp, BP_E820_TABLE + i * 20 + 8, m->len[i], 8);
-        put(bp, BP_E820_TABLE + i * 20 + 16, m->type[i], 4);
+        le_put(bp, BP_E820_TABLE + i * 20, m->base[i], 8);
+        le_put(bp, BP_E820_TABLE + i * 20 + 8, m->len[i], 8);
+        le_put(bp, BP_E820_TABLE + i * 20 + 16, m->type[i], 4);
     }
     bp[BP_E820_ENTRIES] = (uint8_t)m->n;
 }
@@ -169,10 +161,10 @@ static int load_initrd(struct ld *l, uint8_t *bp, const void *initrd, uint64_t s
     if (err)
         return err;
     memcpy(guest_ram_ptr(l->ram, at, size), initrd, size);
-    put(bp, BP_RAMDISK_IMAGE, (uint32_t)at, 4);
-    put(bp, BP_RAMDISK_SIZE, (uint32_t)size, 4);
-    put(bp, BP_EXT_RAMDISK_IMAGE, at >> 32, 4);
-    put(bp, BP_EXT_RAMDISK_SIZE, size >> 32, 4);
+    le_put(bp, BP_RAMDISK_IMAGE, (uint32_t)at, 4);
+    le_put(bp, BP_RAMDISK_SIZE, (uint32_t)size, 4);
+    le_put(bp, BP_EXT_RAMDISK_IMAGE, at >> 32, 4);
+    le_put(bp, BP_EXT_RAMDISK_SIZE, size >> 32, 4);
     return E_OK;
 }
 
@@ -186,9 +178,9 @@ static int write_cmdline(struct ld *l, uint8_t *bp, const char *cmdline)
     memset(dst, 0, LINUX_CMDLINE_MAX);
     if (n)
         memcpy(dst, cmdline, n);
-    put(bp, BP_CMD_LINE_PTR, LINUX_CMDLINE, 4);
-    put(bp, BP_EXT_CMD_LINE_PTR, 0, 4);
-    put(bp, BP_CMDLINE_SIZE, LINUX_CMDLINE_MAX - 1, 4);
+    le_put(bp, BP_CMD_LINE_PTR, LINUX_CMDLINE, 4);
+    le_put(bp, BP_EXT_CMD_LINE_PTR, 0, 4);
+    le_put(bp, BP_CMDLINE_SIZE, LINUX_CMDLINE_MAX - 1, 4);
     return E_OK;
 }
 
@@ -196,12 +188,12 @@ static int write_cmdline(struct ld *l, uint8_t *bp, const char *cmdline)
  * fields"): we are a loader of protocol 2.15 with the kernel loaded high. */
 static void write_setup_header(uint8_t *bp)
 {
-    put(bp, BP_BOOT_FLAG, 0xAA55, 2);
+    le_put(bp, BP_BOOT_FLAG, 0xAA55, 2);
     memcpy(bp + BP_HEADER, "HdrS", 4);
-    put(bp, BP_VERSION, PROTOCOL_VERSION, 2);
+    le_put(bp, BP_VERSION, PROTOCOL_VERSION, 2);
     bp[BP_TYPE_OF_LOADER] = LOADER_UNDEFINED;
     bp[BP_LOADFLAGS] = LOADED_HIGH;
-    put(bp, BP_INITRD_ADDR_MAX, INITRD_LIMIT - 1, 4);
+    le_put(bp, BP_INITRD_ADDR_MAX, INITRD_LIMIT - 1, 4);
 }
 
 static int write_acpi(struct ld *l, uint8_t *bp, const struct pacpi_board *board)
@@ -213,7 +205,7 @@ static int write_acpi(struct ld *l, uint8_t *bp, const struct pacpi_board *board
                        LINUX_ACPI + LINUX_ACPI_SIZE);
     if (pacpi_build(acpi, LINUX_ACPI, LINUX_ACPI_SIZE, board, &rsdp) < 0)
         return ld_fail(l, E_INVAL, "cannot build the partition's ACPI tables (%u CPUs)", board->cpu_count);
-    put(bp, BP_ACPI_RSDP, rsdp, 8);
+    le_put(bp, BP_ACPI_RSDP, rsdp, 8);
     return E_OK;
 }
 

@@ -9,6 +9,7 @@
  * and uses the IOAPIC for the few interrupt lines the partition owns. */
 #include "arch/x86/partition_acpi.h"
 
+#include "hv/bytes.h"
 #include "hv/string.h"
 
 #define OEM_ID "MHVP  "
@@ -34,8 +35,6 @@ struct out {
     size_t cap, used;
 };
 
-static void put(uint8_t *p, size_t off, uint64_t v, unsigned n) { memcpy(p + off, &v, n); }
-
 static uint8_t checksum(const uint8_t *p, size_t n)
 {
     uint8_t sum = 0;
@@ -59,13 +58,13 @@ static uint8_t *take(struct out *o, size_t len, uint64_t *gpa)
 static void header(uint8_t *t, const char *sig, size_t len, uint8_t revision)
 {
     memcpy(t, sig, 4);
-    put(t, 4, len, 4);
+    le_put(t, 4, len, 4);
     t[8] = revision;
     memcpy(t + 10, OEM_ID, 6);
     memcpy(t + 16, OEM_TABLE_ID, 8);
-    put(t, 24, 1, 4);            /* OEM revision */
+    le_put(t, 24, 1, 4);            /* OEM revision */
     memcpy(t + 28, "MHVP", 4);   /* creator id */
-    put(t, 32, 1, 4);            /* creator revision */
+    le_put(t, 32, 1, 4);            /* creator revision */
 }
 
 /* Copies a finished table (header + body) into the output, checksummed. */
@@ -154,18 +153,18 @@ static void gas_io(uint8_t *g, uint16_t port)
     g[0] = GAS_SYSTEM_IO;
     g[1] = 8; /* bit width */
     g[3] = 1; /* byte access */
-    put(g, 4, port, 8);
+    le_put(g, 4, port, 8);
 }
 
 static int build_fadt(struct out *o, uint64_t dsdt, uint64_t *gpa)
 {
     uint8_t f[FADT_LEN - HEADER_LEN] = {0};
 #define AT(off) (f + (off) - HEADER_LEN)
-    put(AT(40), 0, (uint32_t)dsdt, 4);
-    put(AT(109), 0, BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_ASPM | BOOT_ARCH_NO_CMOS_RTC, 2);
-    put(AT(112), 0, FADT_FLAG_WBINVD | FADT_FLAG_HW_REDUCED, 4);
+    le_put(AT(40), 0, (uint32_t)dsdt, 4);
+    le_put(AT(109), 0, BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_ASPM | BOOT_ARCH_NO_CMOS_RTC, 2);
+    le_put(AT(112), 0, FADT_FLAG_WBINVD | FADT_FLAG_HW_REDUCED, 4);
     *AT(131) = 4; /* FADT minor version: ACPI 6.4 */
-    put(AT(140), 0, dsdt, 8);
+    le_put(AT(140), 0, dsdt, 8);
     gas_io(AT(244), PACPI_SLEEP_CONTROL_PORT);
     gas_io(AT(256), PACPI_SLEEP_CONTROL_PORT + 1);
     memcpy(AT(268), "MHVPartn", 8); /* hypervisor vendor identity */
@@ -177,7 +176,7 @@ static int build_madt(struct out *o, const struct pacpi_board *b, uint64_t *gpa)
 {
     uint8_t m[8 + PACPI_MAX_CPUS * 16 + 12] = {0};
     size_t n = 8;
-    put(m, 0, LAPIC_ADDR, 4); /* flags 0: no PC-AT 8259s */
+    le_put(m, 0, LAPIC_ADDR, 4); /* flags 0: no PC-AT 8259s */
     for (uint32_t i = 0; i < b->cpu_count; i++) {
         if (b->apic_ids[i] < 0xFF) { /* xAPIC-sized id: the classic entry */
             uint8_t e[8] = {MADT_LAPIC, 8, (uint8_t)i, (uint8_t)b->apic_ids[i], MADT_ENABLED, 0, 0, 0};
@@ -186,15 +185,15 @@ static int build_madt(struct out *o, const struct pacpi_board *b, uint64_t *gpa)
         } else {
             m[n] = MADT_X2APIC;
             m[n + 1] = 16;
-            put(m, n + 4, b->apic_ids[i], 4);
-            put(m, n + 8, MADT_ENABLED, 4);
-            put(m, n + 12, i, 4);
+            le_put(m, n + 4, b->apic_ids[i], 4);
+            le_put(m, n + 8, MADT_ENABLED, 4);
+            le_put(m, n + 12, i, 4);
             n += 16;
         }
     }
     if (b->has_ioapic) {
         uint8_t e[12] = {MADT_IOAPIC, 12, b->ioapic_id, 0};
-        put(e, 4, b->ioapic_addr, 4); /* GSI base 0 */
+        le_put(e, 4, b->ioapic_addr, 4); /* GSI base 0 */
         memcpy(m + n, e, sizeof e);
         n += sizeof e;
     }
@@ -207,14 +206,14 @@ static int build_root(struct out *o, const uint64_t *tables, uint32_t count, uin
     uint8_t *r = take(o, RSDP_LEN, &rsdp_at);
     uint8_t x[8 * 4];
     for (uint32_t i = 0; i < count; i++)
-        put(x, 8 * i, tables[i], 8);
+        le_put(x, 8 * i, tables[i], 8);
     if (!r || emit(o, "XSDT", 1, x, 8 * count, &xsdt))
         return -E_NOMEM;
     memcpy(r, "RSD PTR ", 8);
     memcpy(r + 9, OEM_ID, 6);
     r[15] = 2; /* ACPI 2.0+: XSDT */
-    put(r, 20, RSDP_LEN, 4);
-    put(r, 24, xsdt, 8);
+    le_put(r, 20, RSDP_LEN, 4);
+    le_put(r, 24, xsdt, 8);
     r[8] = checksum(r, 20);
     r[32] = checksum(r, RSDP_LEN);
     *rsdp_gpa = rsdp_at;
