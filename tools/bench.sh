@@ -115,9 +115,7 @@ rpc_bench rtos2gpos_doorbell com3 rtos "app=rpcbench rpc_peer=gpos" "rpc_serve=d
 linux_bench() {
     local dir=$out/linux
     mkdir -p "$dir"
-    tools/mkiso.sh "$dir/r.iso" build/hv.elf "exit_with=gpos" "build/partitions/rtos.elf@rtos.elf:app=demo" \
-        "build/linux/vmlinux@gpos.elf:$(cat tools/linux-cmdline) vmrpc_mode=test" \
-        "build/linux/initramfs.cpio.gz@gpos+initrd" >"$dir/mkiso.out" 2>&1 || exit 1
+    tools/mklinux-iso.sh "$dir/r.iso" "exit_with=gpos" "app=demo" test >"$dir/mkiso.out" 2>&1 || exit 1
     tools/bochs-run.sh --out "$dir" --cpus 2 --ips $IPS --timeout 600 "$dir/r.iso" >"$dir/run.out" 2>&1
     local log=$dir/com1.log hz s exits b
     hz=$(tr -d '\r' <"$dir/com2.log" | sed -nE 's/^\[hv\] boot complete: .* TSC ([0-9]+) Hz.*/\1/p' | head -n 1)

@@ -43,9 +43,7 @@ native_idle | native_loaded | native_busy)
     log=$out/com1.log
     ;;
 partition_linux)
-    tools/mkiso.sh "$out/r.iso" "$build/hv.elf" "exit_with=rtos" "$build/partitions/rtos.elf@rtos.elf:$app" \
-        "$build/linux/vmlinux@gpos.elf:$(cat tools/linux-cmdline) vmrpc_mode=shell" \
-        "$build/linux/initramfs.cpio.gz@gpos+initrd" || exit 1
+    BUILD=$build tools/mklinux-iso.sh "$out/r.iso" "exit_with=rtos" "$app" shell || exit 1
     log=$out/com3.log
     ;;
 partition_idle | partition_loaded | partition_serving)

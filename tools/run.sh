@@ -31,9 +31,7 @@ if [[ -z ${GPOS_KERNEL:-} && ${DEMO:-} == testkernel ]]; then
 fi
 if [[ -z ${GPOS_KERNEL:-} ]]; then
     mkdir -p "$out"
-    tools/mkiso.sh "$out/linux-demo.iso" "$build/hv.elf" "" "$build/partitions/rtos.elf@rtos.elf:app=demo" \
-        "$build/linux/vmlinux@gpos.elf:$(cat tools/linux-cmdline) vmrpc_mode=shell" \
-        "$build/linux/initramfs.cpio.gz@gpos+initrd" || exit 2
+    BUILD=$build tools/mklinux-iso.sh "$out/linux-demo.iso" "" "app=demo" shell || exit 2
     exec tools/bochs-run.sh --out "$out" --interactive --com1-tty --timeout "${TIMEOUT:-86400}" "$out/linux-demo.iso"
 fi
 

@@ -13,10 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 scenario_begin linux_gpos
 
-"$ROOT/tools/mkiso.sh" "$DIR/hv.iso" "$BUILD/hv.elf" "exit_with=gpos" \
-    "$BUILD/partitions/rtos.elf@rtos.elf:app=demo" \
-    "$BUILD/linux/vmlinux@gpos.elf:$(cat "$ROOT/tools/linux-cmdline") vmrpc_mode=test" \
-    "$BUILD/linux/initramfs.cpio.gz@gpos+initrd" >"$DIR/mkiso.out" 2>&1 || fail "mkiso"
+BUILD=$BUILD "$ROOT/tools/mklinux-iso.sh" "$DIR/hv.iso" "exit_with=gpos" "app=demo" test >"$DIR/mkiso.out" 2>&1 ||
+    fail "mkiso"
 # Ends when Linux powers off (exit_with=gpos: the machine itself stops,
 # so every log is complete; killing Bochs on a match could cut them).
 "$ROOT/tools/bochs-run.sh" --out "$DIR" --cpus 2 --timeout 600 "$DIR/hv.iso" >"$DIR/run.out" 2>&1
