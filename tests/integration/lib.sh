@@ -42,17 +42,19 @@ log_file() { echo "$DIR/$1.log"; }
 # the text without CRs.
 text_of() { tr -d '\r' <"$1" 2>/dev/null; }
 
-# expect LOG REGEX [WHAT]: LOG is com1, com2 or a file path.
+# expect LOG REGEX [WHAT]: LOG is com1, com2 or a file path. grep reads
+# the whole text (no -q): quitting at an early match would kill tr with
+# SIGPIPE on a long log, and pipefail would turn that into a miss.
 expect() {
     local f=$1 re=$2 what=${3:-$2}
     [[ -f $f ]] || f=$(log_file "$f")
-    text_of "$f" | grep -qaE -- "$re" || fail "missing in $(basename "$f"): $what"
+    text_of "$f" | grep -aE -- "$re" >/dev/null || fail "missing in $(basename "$f"): $what"
 }
 
 expect_not() {
     local f=$1 re=$2 what=${3:-$2}
     [[ -f $f ]] || f=$(log_file "$f")
-    ! text_of "$f" | grep -qaE -- "$re" || fail "unexpected in $(basename "$f"): $what"
+    ! text_of "$f" | grep -aE -- "$re" >/dev/null || fail "unexpected in $(basename "$f"): $what"
 }
 
 expect_end() {
