@@ -38,6 +38,7 @@ struct partition {
     volatile uint32_t early_sipi[HV_MAX_PARTITION_CPUS];   /* 0x100 | vector, before its CPU entered */
     uint32_t ioapic_regsel;                   /* its view of IOREGSEL */
     uint8_t shutdown_match;                   /* progress through "Shutdown" on port 0x8900 */
+    bool wbinvd_logged;                       /* its first WBINVD was logged (vmx/exit.c) */
     /* The vector it programmed (unmasked) into its rpc_gsi pin, 0 while
      * none (vmx/ioapic_emul.c). */
     volatile uint8_t rpc_gsi_vector;

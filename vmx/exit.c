@@ -116,6 +116,22 @@ static void exit_invd(struct vcpu *v, uint64_t q)
     vmx_advance_rip(); /* dropping caches without writeback would hurt others */
 }
 
+/* WBINVD would write back and invalidate the caches the partition shares
+ * with the others (the last-level cache under the RTOS): trapped, counted
+ * in its exit statistics, logged once per partition and ignored. Its
+ * memory is write-back and coherent (EPT fixes the memory type, devices
+ * snoop), so nothing the partition can observe depends on the flush; an
+ * emulation with CLFLUSH over its RAM (256 MiB for Linux) would stall its
+ * own CPU for milliseconds and still evict shared lines. */
+static void exit_wbinvd(struct vcpu *v, uint64_t q)
+{
+    (void)q;
+    if (!__atomic_exchange_n(&v->partition->wbinvd_logged, true, __ATOMIC_RELAXED))
+        printk("%s: WBINVD at RIP 0x%lx ignored (shared caches; further ones only counted)", v->partition->label,
+               vmread(VMCS_GUEST_RIP));
+    vmx_advance_rip();
+}
+
 static void exit_ept_misconfig(struct vcpu *v, uint64_t q)
 {
     (void)v, (void)q;
@@ -141,6 +157,7 @@ static const exit_handler_fn handlers[HV_EXIT_REASONS] = {
     [EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
     [EXIT_INVEPT] = exit_vmx_instruction,
     [EXIT_INVVPID] = exit_vmx_instruction,
+    [EXIT_WBINVD] = exit_wbinvd,
     [EXIT_XSETBV] = exit_xsetbv,
     [EXIT_VMFUNC] = exit_vmx_instruction,
 };
@@ -152,7 +169,7 @@ static const char *const reason_names[HV_EXIT_REASONS] = {
     [EXIT_CR_ACCESS] = "CR access", [EXIT_IO] = "I/O", [EXIT_RDMSR] = "RDMSR", [EXIT_WRMSR] = "WRMSR",
     [EXIT_INVALID_GUEST_STATE] = "invalid guest state", [EXIT_MSR_LOADING] = "MSR loading",
     [EXIT_MACHINE_CHECK] = "machine check", [EXIT_EPT_VIOLATION] = "EPT violation",
-    [EXIT_EPT_MISCONFIG] = "EPT misconfig", [EXIT_XSETBV] = "XSETBV",
+    [EXIT_EPT_MISCONFIG] = "EPT misconfig", [EXIT_WBINVD] = "WBINVD", [EXIT_XSETBV] = "XSETBV",
 };
 
 const char *vcpu_exit_reason_name(uint32_t reason) { return vmx_exit_reason_name(reason); }

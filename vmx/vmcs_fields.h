@@ -132,6 +132,7 @@
 #define PROC2_ENABLE_EPT (1u << 1)
 #define PROC2_ENABLE_RDTSCP (1u << 3)
 #define PROC2_ENABLE_VPID (1u << 5)
+#define PROC2_WBINVD_EXITING (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 #define PROC2_ENABLE_INVPCID (1u << 12)
 #define PROC2_ENABLE_XSAVES (1u << 20)
@@ -183,6 +184,7 @@
 #define EXIT_EPT_MISCONFIG 49
 #define EXIT_INVEPT 50
 #define EXIT_INVVPID 53
+#define EXIT_WBINVD 54
 #define EXIT_XSETBV 55
 #define EXIT_VMFUNC 59
 #define EXIT_REASON_FAILED_ENTRY (1u << 31)

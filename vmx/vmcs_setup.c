@@ -53,7 +53,9 @@ static int write_controls(const struct vcpu_setup *s)
     uint32_t pin, proc, proc2, exit, entry;
     uint32_t want_proc = PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CONTROLS |
                          (s->hlt_exits ? PROC_HLT_EXITING : 0);
-    uint32_t want_proc2 = PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST;
+    /* WBINVD exiting: a partition must not flush the caches it shares
+     * with the others (vmx/exit.c, exit_wbinvd). */
+    uint32_t want_proc2 = PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING;
     bool ok = adjust_controls(MSR_VMX_PINBASED, PIN_NMI_EXITING, &pin) &&
               adjust_controls(MSR_VMX_PROCBASED, want_proc, &proc) &&
               adjust_controls(MSR_VMX_PROCBASED2, want_proc2, &proc2) &&

@@ -244,8 +244,12 @@ void attack_run(const char *s, const struct attack_ctx *ctx)
         attack_triple_fault();
     else if (kstreq(p.kind, "cpuid-vmx"))
         attack_cpuid_vmx();
-    else
-        goto bad;
+    else {
+        const struct attack_args args = {s, p.kind, {p.nargs > 0 ? p.arg[0] : 0, p.nargs > 1 ? p.arg[1] : 0},
+                                         p.nargs, ctx};
+        if (!attack_hpet_run(&args) && !attack_intr_run(&args) && !attack_cpu_run(&args))
+            goto bad;
+    }
     goto done;
 bad:
     say("attack %s: unknown kind or bad argument (nothing done)", spec);

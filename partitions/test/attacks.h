@@ -10,6 +10,21 @@ struct attack_ctx {
     int gp_continue;   /* recover from #GP in every attack, not only MSR ones */
 };
 
+/* One parsed attack=KIND[:A[:B]] for the attack families below. */
+struct attack_args {
+    const char *spec; /* the whole attack= value, for messages */
+    const char *kind;
+    const char *arg[2];
+    int nargs;
+    const struct attack_ctx *ctx;
+};
+
+/* Attack families, each in its own file; each returns 1 when the kind is
+ * one of its own (and ran it), 0 otherwise. */
+int attack_hpet_run(const struct attack_args *a);  /* attacks_hpet.c: the mediated HPET */
+int attack_intr_run(const struct attack_args *a);  /* attacks_intr.c: IOAPIC, LVT, ICR routes */
+int attack_cpu_run(const struct attack_args *a);   /* attacks_cpu.c: NMIs, faults on its behalf, caches */
+
 /* Prints "attack SPEC: <what>" first and "attack SPEC: survived, <result>"
  * if the action returns. */
 void attack_run(const char *spec, const struct attack_ctx *ctx);
