@@ -247,7 +247,8 @@ void attack_run(const char *s, const struct attack_ctx *ctx)
     else {
         const struct attack_args args = {s, p.kind, {p.nargs > 0 ? p.arg[0] : 0, p.nargs > 1 ? p.arg[1] : 0},
                                          p.nargs, ctx};
-        if (!attack_hpet_run(&args) && !attack_intr_run(&args) && !attack_cpu_run(&args))
+        if (!attack_hpet_run(&args) && !attack_ioapic_run(&args) && !attack_intr_run(&args) &&
+            !attack_cpu_run(&args) && !attack_cache_run(&args))
             goto bad;
     }
     goto done;

@@ -22,8 +22,10 @@ struct attack_args {
 /* Attack families, each in its own file; each returns 1 when the kind is
  * one of its own (and ran it), 0 otherwise. */
 int attack_hpet_run(const struct attack_args *a);  /* attacks_hpet.c: the mediated HPET */
-int attack_intr_run(const struct attack_args *a);  /* attacks_intr.c: IOAPIC, LVT, ICR routes */
-int attack_cpu_run(const struct attack_args *a);   /* attacks_cpu.c: NMIs, faults on its behalf, caches */
+int attack_ioapic_run(const struct attack_args *a); /* attacks_ioapic.c: IOAPIC routes */
+int attack_intr_run(const struct attack_args *a);  /* attacks_intr.c: LVT, ICR, faults taken on its behalf */
+int attack_cpu_run(const struct attack_args *a);   /* attacks_cpu.c: NMIs, INIT, real mode */
+int attack_cache_run(const struct attack_args *a); /* attacks_cache.c: WBINVD, cache thrashing */
 
 /* Prints "attack SPEC: <what>" first and "attack SPEC: survived, <result>"
  * if the action returns. */

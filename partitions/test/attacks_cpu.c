@@ -1,4 +1,4 @@
-/* Attacks on NMIs, faults taken on its behalf, caches (attack=KIND, see attacks.h). */
+/* Attacks on NMIs, INIT, real mode (attack=KIND, see attacks.h). */
 #include "partitions/test/attacks.h"
 
 int attack_cpu_run(const struct attack_args *a)

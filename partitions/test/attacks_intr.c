@@ -1,4 +1,4 @@
-/* Attacks on IOAPIC, LVT and ICR interrupt routes (attack=KIND, see attacks.h). */
+/* Attacks on LVT and ICR interrupt routes, faults taken on its behalf (attack=KIND, see attacks.h). */
 #include "partitions/test/attacks.h"
 
 int attack_intr_run(const struct attack_args *a)
