@@ -15,10 +15,13 @@ OBJCOPY  ?= objcopy
 REPRO_FLAGS := -ffile-prefix-map=$(CURDIR)=.
 
 # ---------------------------------------------------------------- hypervisor
+# Every indirect branch through a retpoline (arch/x86/retpoline.S); no
+# jump tables, whose indirect JMP would bypass it.
+HV_RETPOLINE_FLAGS := -mindirect-branch=thunk-extern -mindirect-branch-register -fno-jump-tables
 HV_CFLAGS := $(REPRO_FLAGS) -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
-	-O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+	$(HV_RETPOLINE_FLAGS) -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
 HV_ASFLAGS := $(REPRO_FLAGS) -I. -MMD -MP -Wa,--noexecstack
 HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none -T linker.ld
 
@@ -35,16 +38,19 @@ include $(sort $(wildcard partitions/*/*.mk))
 .PHONY: all iso deps unit test integration run bench clean help
 all: $(BUILD)/hv.elf $(BUILD)/hv.iso $(PARTITION_IMAGES)
 
-$(BUILD)/obj/%.o: %.c
+# Objects depend on the Makefile: a change of flags (retpolines) rebuilds them.
+$(BUILD)/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/%.o: %.S
+$(BUILD)/obj/%.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 $(BUILD)/hv64.elf: $(HV_OBJS) linker.ld $(BUILD)/config-$(CONFIG).ok
-	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
+	$(LD) $(HV_LDFLAGS) -o $@.tmp $(HV_OBJS)
+	tools/check-indirect-branches.sh $@.tmp
+	mv $@.tmp $@
 
 # Build-time check of the static configuration (same checker as at boot).
 CONFIG_CHECK_SRCS := tools/config_check_main.c hv/config_check.c hv/fmt.c configs/$(CONFIG).c

@@ -108,8 +108,13 @@ void *guest_ram_ptr(const struct guest_ram *ram, uint64_t gpa, uint64_t len)
     len = len ? len : 1;
     for (uint32_t i = 0; i < ram->count && i < GUEST_RAM_MAX_REGIONS; i++) {
         const struct guest_ram_region *r = &ram->r[i];
-        if (r->host && gpa >= r->guest && gpa - r->guest < r->size && len <= r->size - (gpa - r->guest))
+        if (r->host && gpa >= r->guest && gpa - r->guest < r->size && len <= r->size - (gpa - r->guest)) {
+            /* Bounds check bypass (Spectre v1): the hypervisor maps all
+             * RAM, so a guest address must not be used before the check
+             * above has retired, even speculatively. */
+            __asm__ __volatile__("lfence" ::: "memory");
             return r->host + (gpa - r->guest);
+        }
     }
     return NULL;
 }

@@ -7,6 +7,7 @@
 #include "arch/x86/platform.h"
 #include "arch/x86/power.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/speculation.h"
 #include "arch/x86/tsc.h"
 #include "hv/boot_modules.h"
 #include "hv/boot_options.h"
@@ -194,6 +195,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 
     platform_discover_acpi(options.acpi_dump);
     require_vtx();
+    spec_init_boot();
     check_config();
     relocate_modules(&boot_info);
     smp_install_trampoline();

@@ -22,6 +22,16 @@
 #define R_R15 120
 #define V_LAUNCH_RSP 128 /* struct vcpu.launch_rsp */
 
+/* arch/x86/spec_policy.h */
+#define MSR_SPEC_CTRL 0x48
+#define SPEC_SWITCH_SPEC_CTRL 0x01
+#define SPEC_VERW 0x02
+#define SPEC_ENTRY_WORK (SPEC_SWITCH_SPEC_CTRL | SPEC_VERW) /* work at every entry */
+#define PERCPU_L1D_FLUSH_PENDING 20 /* hv/percpu.h */
+/* The guest's SPEC_CTRL while the CPU is in root mode: the free slot
+ * above the vcpu pointer at HOST_RSP (vmx/vmcs_setup.c), one per vCPU. */
+#define GUEST_SPEC_CTRL_SLOT 8
+
     .text
     .code64
 
@@ -66,15 +76,32 @@ vmx_exit_entry:
     movq %rcx, R_RAX(%rax)
     movq %rax, %rdi
     xorl %ebp, %ebp
-    call vmx_handle_exit        /* returns when the guest may go on */
-    movq (%rsp), %rax
+    /* The host's SPEC_CTRL (IBRS) before any indirect branch or return
+     * the guest could have trained (arch/x86/spec_policy.c). */
+    testb $SPEC_SWITCH_SPEC_CTRL, spec_entry_flags(%rip)
+    jz 1f
+    movl $MSR_SPEC_CTRL, %ecx
+    rdmsr
+    movl %eax, GUEST_SPEC_CTRL_SLOT(%rsp)
+    movl %edx, GUEST_SPEC_CTRL_SLOT+4(%rsp)
+    movl spec_host_spec_ctrl(%rip), %eax
+    movl spec_host_spec_ctrl+4(%rip), %edx
+    wrmsr
+1:  call vmx_handle_exit        /* returns when the guest may go on */
+    testb $SPEC_ENTRY_WORK, spec_entry_flags(%rip)
+    jnz 3f
+    cmpl $0, %gs:PERCPU_L1D_FLUSH_PENDING
+    jne 3f
+2:  movq (%rsp), %rax
     LOAD_GUEST_REGS
     vmresume
     /* Only reached when VMRESUME fails. */
     movq (%rsp), %rdi
     call vmx_entry_failed       /* does not return */
-1:  hlt
-    jmp 1b
+4:  hlt
+    jmp 4b
+3:  call spec_before_entry
+    jmp 2b
 
 /* void vmx_launch(struct vcpu *v, uint64_t host_rsp): switch to the exit
  * stack (whose top slot already holds v) and VMLAUNCH. Returns only on
@@ -89,7 +116,10 @@ vmx_launch:
     pushq %r15
     movq %rsp, V_LAUNCH_RSP(%rdi)
     movq %rsi, %rsp
-    movq %rdi, %rax
+    movq $0, GUEST_SPEC_CTRL_SLOT(%rsp) /* a guest starts with SPEC_CTRL 0 */
+    movq %rdi, %rbx             /* callee-saved; LOAD_GUEST_REGS sets it again */
+    call spec_before_entry
+    movq %rbx, %rax
     LOAD_GUEST_REGS
     vmlaunch
     movq (%rsp), %rax           /* failed: back to the caller's stack */
@@ -102,3 +132,33 @@ vmx_launch:
     popq %rbx
     ret
 
+
+/* Entry-side mitigations (arch/x86/spec_policy.c), with RSP at HOST_RSP
+ * when called: the L1D flush after an exit that touched foreign data, the
+ * guest's SPEC_CTRL back, then VERW as the last memory access before the
+ * guest registers are loaded (clears the CPU buffers: MDS, TAA). */
+spec_before_entry:
+    cmpl $0, %gs:PERCPU_L1D_FLUSH_PENDING
+    je 1f
+    subq $8, %rsp               /* the C ABI's 16-byte alignment */
+    call spec_l1d_flush
+    addq $8, %rsp
+1:  testb $SPEC_SWITCH_SPEC_CTRL, spec_entry_flags(%rip)
+    jz 2f
+    movl GUEST_SPEC_CTRL_SLOT+8(%rsp), %eax
+    movl GUEST_SPEC_CTRL_SLOT+12(%rsp), %edx
+    cmpl spec_host_spec_ctrl(%rip), %eax
+    jne 3f
+    cmpl spec_host_spec_ctrl+4(%rip), %edx
+    je 2f
+3:  movl $MSR_SPEC_CTRL, %ecx
+    wrmsr
+2:  testb $SPEC_VERW, spec_entry_flags(%rip)
+    jz 4f
+    verw spec_verw_selector(%rip)
+4:  ret
+
+    .section .rodata
+/* VERW's operand: any valid writable data selector (the hypervisor's). */
+spec_verw_selector:
+    .word 0x10

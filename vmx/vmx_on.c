@@ -3,6 +3,7 @@
  * then VMXON with a page holding the VMCS revision id. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/speculation.h"
 #include "hv/console.h"
 #include "hv/percpu.h"
 #include "vmx/vcpu.h"
@@ -46,5 +47,6 @@ int vmx_cpu_enable(void)
         printk("cpu %u: VMXON failed", this_cpu()->index);
         return -E_NOTSUP;
     }
+    spec_init_cpu();
     return 0;
 }
