@@ -7,6 +7,11 @@
 #include "rpc/rpc.h"
 #include "vmx/vcpu.h"
 
+/* HC_CONSOLE_WRITE: the text goes to the partition's log ring and is
+ * drained by this CPU (hv/console.h: what a full ring drops). Returns len
+ * whether or not the ring had room, as a UART that loses characters
+ * would: the guest never waits for the log, and the loss shows in the log
+ * as "[N bytes dropped]". */
 static int64_t console_write(const struct partition *p, uint64_t gpa, uint64_t len)
 {
     if (len > HV_CONSOLE_MAX)
@@ -19,22 +24,20 @@ static int64_t console_write(const struct partition *p, uint64_t gpa, uint64_t l
     /* One log line per guest line; control characters (terminal escapes)
      * become '.'. The source is read once, so a guest changing it
      * meanwhile only garbles its own message. */
-    char line[HV_CONSOLE_MAX + 1];
-    size_t n = 0;
+    char line[HV_CONSOLE_MAX];
+    uint32_t n = 0;
     for (uint64_t i = 0; i < len; i++) {
         char c = src[i];
         if (c == '\n') {
-            line[n] = '\0';
-            printk("%s: %s", p->cfg->name, line);
+            console_partition_put(p->id, line, n);
             n = 0;
         } else {
             line[n++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? c : '.';
         }
     }
-    if (n) {
-        line[n] = '\0';
-        printk("%s: %s", p->cfg->name, line);
-    }
+    if (n)
+        console_partition_put(p->id, line, n);
+    console_partition_drain(p->id, p->cfg->name);
     return (int64_t)len;
 }
 

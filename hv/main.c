@@ -211,6 +211,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 
     trigger_test_fault(options.fault);
     after_boot_action(options.after_boot);
+    console_partitions_starting();
     partitions_setup(&boot_info, options.exit_with);
     partition_cpu_main();
 }

@@ -43,7 +43,7 @@ NORETURN void panic(const char *fmt, ...)
     struct percpu *me = this_cpu();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
         cpu_stop_forever(); /* another CPU is already panicking */
-    console_force_unlock();
+    console_panic_take();
     printk_fatal("PANIC on cpu %u: %s", me->index, msg);
     nmi_stop_requested = true;
     if (x2apic_is_enabled())

@@ -192,6 +192,35 @@ static void collect_exit_free_reply(struct rpc_module *m, uint32_t s, const stru
     deliver_response(m, s, result); /* releases rpc_lock */
 }
 
+/* The synchronous caller's wait for slot s ended without an answer
+ * (deadline, its partition stopping). Returns false when the call is
+ * abandoned: from then on nothing writes the caller's buffers, so it may
+ * return its error. Returns true when the call completed meanwhile (w
+ * done): a server CPU may be copying the response into the caller's
+ * buffer right now (SLOT_COPYING, outside rpc_lock); returning
+ * HV_ETIMEDOUT during that copy would hand the guest a buffer still
+ * being written, so the caller waits for the copy, which is bounded
+ * (at most VMRPC_MAX_MSG bytes, by a CPU in root mode), and takes the
+ * reply. */
+static bool give_up(const struct rpc_caller *c, struct rpc_module *m, uint32_t s, struct rpc_waiter *w)
+{
+    spin_lock(&rpc_lock);
+    struct rpc_call *k = &m->calls[s];
+    bool ours = !__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) && k->waiter == w;
+    bool copying = ours && k->state == SLOT_COPYING;
+    if (ours && !copying) { /* abandon it: a late reply must not write here */
+        k->waiter = NULL;
+        k->abandoned = true;
+        rpc_parties[c->p->id].desc[k->client_desc].pending--; /* the binding may be closed now */
+        k->client_desc = VMRPC_MAX_DESCS;
+    }
+    spin_unlock(&rpc_lock);
+    if (copying)
+        while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
+            rpc_arch_relax();
+    return __atomic_load_n(&w->done, __ATOMIC_ACQUIRE);
+}
+
 int64_t rpc_call_sync(const struct rpc_caller *c, const uint64_t arg[RPC_ARGS])
 {
     if (arg[0] >> 32)
@@ -210,19 +239,8 @@ int64_t rpc_call_sync(const struct rpc_caller *c, const uint64_t arg[RPC_ARGS])
     int err = rpc_wait(c, replied_or_done, &sw, rpc_deadline_us(VMRPC_SYNC_TIMEOUT_MS * 1000ull), false);
     if (!err && !w.done)
         collect_exit_free_reply(m, (uint32_t)s, &w);
-    if (err) {
-        spin_lock(&rpc_lock);
-        struct rpc_call *k = &m->calls[s];
-        if (!w.done && k->waiter == &w) { /* abandon it: a late reply must not write here */
-            k->waiter = NULL;
-            k->abandoned = true;
-            rpc_parties[c->p->id].desc[k->client_desc].pending--; /* the binding may be closed now */
-            k->client_desc = VMRPC_MAX_DESCS;
-        }
-        spin_unlock(&rpc_lock);
-        if (!w.done)
-            return err;
-    }
+    if (err && !give_up(c, m, (uint32_t)s, &w))
+        return err;
     return w.result;
 }
 

@@ -12,7 +12,7 @@ void rpc_reset(void)
 {
     memset(rpc_modules, 0, sizeof rpc_modules);
     memset(rpc_parties, 0, sizeof rpc_parties);
-    spin_unlock(&rpc_lock);
+    spin_init(&rpc_lock);
 }
 
 /* ------------------------------------------------------------ descriptors */

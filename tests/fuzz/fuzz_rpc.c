@@ -137,7 +137,7 @@ static int part_index(const struct partition *p)
 
 static void check_invariants(void)
 {
-    if (rpc_lock.locked)
+    if (spin_is_locked(&rpc_lock))
         FAIL("rpc_lock held");
     if (!fake_guards_ok())
         FAIL("a guard byte outside a partition's RAM changed");

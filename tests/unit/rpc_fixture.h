@@ -115,7 +115,7 @@ static inline bool all_bytes(const void *p, uint8_t v, size_t n)
 #define FX_DONE()                            \
     do {                                     \
         CHECK(fake_guards_ok());             \
-        CHECK_EQ(rpc_lock.locked, 0);        \
+        CHECK(!spin_is_locked(&rpc_lock));   \
     } while (0)
 
 #endif

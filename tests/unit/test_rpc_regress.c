@@ -1,6 +1,10 @@
 /* Regression tests for defects found in rpc/ (see the report that came
  * with them); each fails until its fix is in. Scene in rpc_fixture.h. */
 #include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "rpc_fixture.h"
 
@@ -121,6 +125,93 @@ TEST(rpc_regress_replied_before_taken)
         CHECK_EQ(hc(SRV, HC_RPC_WAIT, 0, VMRPC_NO_REPLY, 0, 0, 0), 0);
         CHECK_EQ(hc(SRV, HC_RPC_REPLY, 0, 0, 0, 0, 0), 0);
     }
+    CHECK_EQ(pending_of(CLI, 0), 0);
+    FX_DONE();
+}
+
+/* docs/VMRPC.md: a synchronous caller that timed out "a late reply then
+ * never touches its buffers". The server's HC_RPC_REPLY copies the
+ * response into the caller's RAM outside rpc_lock; a caller whose wait
+ * ended during that copy abandoned the call, returned HV_ETIMEDOUT, and
+ * the copy went on writing into a buffer the guest owned again. The copy
+ * is paused deterministically: the last page of the response buffer is
+ * write-protected, and the server's SIGSEGV handler waits (bounded) for
+ * the caller to return before it lets the copy finish. */
+#define LATE_LEN 8192
+#define LATE_SLOT (64 + LATE_LEN)
+
+static volatile sig_atomic_t late_copy_paused, late_caller_returned;
+static uint8_t *late_page;
+static uint8_t late_seen[LATE_LEN]; /* the caller's buffer when its call returned */
+
+static uint64_t late_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+static void late_segv(int sig)
+{
+    (void)sig;
+    late_copy_paused = 1;
+    uint64_t until = late_now_ms() + 2000; /* with the fix the caller waits for us: go on after 2 s */
+    while (!late_caller_returned && late_now_ms() < until)
+        usleep(1000);
+    mprotect(late_page, 4096, PROT_READ | PROT_WRITE);
+}
+
+/* The caller's relax steps: no time passes until the copy has started,
+ * then its deadline comes within a few hundred steps. */
+static void late_caller_relax(void *ctx)
+{
+    (void)ctx;
+    while (!late_copy_paused)
+        usleep(100);
+    usleep(100);
+}
+
+struct late_call {
+    int64_t result;
+};
+
+static void *late_caller(void *arg)
+{
+    struct late_call *c = arg;
+    c->result = hc(CLI, HC_RPC_CALL, 0, G(O_REQ), 1, G(O_RESP), LATE_LEN);
+    memcpy(late_seen, H(CLI, O_RESP), LATE_LEN);
+    late_caller_returned = 1;
+    return NULL;
+}
+
+TEST(rpc_regress_late_reply_copy_after_timeout)
+{
+    fx_setup();
+    CHECK_EQ(reg(SRV, "big", 1, 1, LATE_SLOT, VMRPC_RECV_DOORBELL, O_RING), 0);
+    CHECK_EQ(bind(CLI, "srv/big", V10), 0);
+    late_copy_paused = late_caller_returned = 0;
+    uintptr_t resp = (uintptr_t)H(CLI, O_RESP);
+    late_page = (uint8_t *)((resp + LATE_LEN - 4096) & ~(uintptr_t)4095); /* inside the buffer */
+    struct sigaction sa = {.sa_handler = late_segv}, old;
+    CHECK_EQ(sigaction(SIGSEGV, &sa, &old), 0);
+    fake_relax_hook = late_caller_relax;
+    struct late_call c = {0};
+    pthread_t t;
+    CHECK_EQ(pthread_create(&t, NULL, late_caller, &c), 0);
+    struct vmrpc_slot *slot = slot_of(SRV, O_RING, LATE_SLOT, 0);
+    while (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) != VMRPC_SLOT_REQUEST)
+        usleep(100);
+    memset(slot->data, 0x5A, LATE_LEN);
+    CHECK_EQ(mprotect(late_page, 4096, PROT_READ), 0);
+    CHECK_EQ(hc(SRV, HC_RPC_REPLY, 0, 0, 0, LATE_LEN, 0), 0); /* this CPU copies the response */
+    pthread_join(t, NULL);
+    fake_relax_hook = NULL;
+    sigaction(SIGSEGV, &old, NULL);
+    CHECK(late_copy_paused);
+    bool written_after = memcmp(late_seen, H(CLI, O_RESP), LATE_LEN) != 0;
+    CHECK(!written_after); /* nothing wrote the buffer after the call returned */
+    CHECK_EQ(c.result, LATE_LEN); /* the caller waited for the copy: it got the reply */
+    CHECK(all_bytes(late_seen, 0x5A, LATE_LEN));
     CHECK_EQ(pending_of(CLI, 0), 0);
     FX_DONE();
 }
