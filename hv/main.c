@@ -131,6 +131,7 @@ static void trigger_test_fault(enum test_fault fault)
         printk("cpu 0 still running: %u of %u CPUs online", percpu_online_count(), percpu_count);
         break;
     case FAULT_NONE:
+    case FAULT_PANIC_RUNNING: /* see hv_main */
         break;
     }
 }
@@ -213,5 +214,9 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
     after_boot_action(options.after_boot);
     console_partitions_starting();
     partitions_setup(&boot_info, options.exit_with);
+    if (options.fault == FAULT_PANIC_RUNNING) { /* the fatal path while partitions own their UARTs */
+        tsc_delay_us(20000);
+        panic("deliberate panic with partitions running (fault=panic-running)");
+    }
     partition_cpu_main();
 }
