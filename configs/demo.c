@@ -25,8 +25,9 @@ const struct hv_config hv_config = {
             .mem_count = 2,
             .mem = {
                 {CFG_MEM_RAM, 0, MiB(160), MiB(32)},
-                {CFG_MEM_MMIO, HPET_MMIO, HPET_MMIO, 0x1000}, /* its timer */
+                {CFG_MEM_HPET, HPET_MMIO, HPET_MMIO, 0x1000}, /* its timer, mediated */
             },
+            .hpet_timers = 1u << 0, /* comparator 0, routed to its pin 20 */
             .io_count = 2,
             .io = {{COM3, 8}, /* its console */
                    {LPT1, 3}}, /* parallel port: the oscilloscope pin (scope_port=0x378) */

@@ -17,7 +17,12 @@
 /* Kinds of memory region a partition gets. */
 enum cfg_mem_kind {
     CFG_MEM_RAM,  /* write-back RAM: guest address -> host address */
-    CFG_MEM_MMIO, /* device registers, uncached; usually guest == host */
+    CFG_MEM_MMIO, /* device registers passed through raw, uncached; usually
+                   * guest == host. Never a device that can send an MSI, do
+                   * DMA or drive an interrupt line it does not own. */
+    CFG_MEM_HPET, /* the HPET register page (4 KiB, guest == host), mediated:
+                   * mapped read-only, each write checked against the
+                   * partition's hpet_timers and ioapic_pins (vmx/hpet_emul.c) */
 };
 
 struct cfg_mem {
@@ -46,6 +51,11 @@ struct cfg_partition {
     struct cfg_io io[CFG_MAX_IO];
     uint32_t pin_count;
     uint8_t ioapic_pins[CFG_MAX_PINS]; /* IOAPIC inputs (GSIs) it may program */
+    /* HPET comparators it owns (bit n = timer n), with a CFG_MEM_HPET
+     * region; a comparator has one owner. Writes that act on every
+     * comparator (GEN_CONF ENABLE, the main counter) are allowed only to
+     * a partition that is the HPET's sole user. */
+    uint32_t hpet_timers;
     const char *image;   /* multiboot module name of its kernel */
     const char *cmdline; /* the kernel's own command line */
     /* HLT exits to the hypervisor (which then halts the CPU in the guest
@@ -91,10 +101,31 @@ extern const struct hv_config hv_config;
  * a partition, each other (guest side); MMIO not overlapping RAM or other
  * partitions' MMIO; no I/O port owned twice, past 0xFFFF or in the
  * hypervisor console's COM2 range 0x2F8-0x2FF; no IOAPIC pin owned twice
- * or beyond 23. For each problem calls report(msg) with a message that
+ * or beyond 23; no raw MMIO (CFG_MEM_MMIO) over the HPET, the IOAPIC or
+ * the LAPIC/MSI window, no port of PCI configuration (0xCF8-0xCFF, with
+ * the reset register 0xCF9), fast A20/reset (0x92), the keyboard
+ * controller (0x64) or the RTC/NMI mask (0x70-0x71); an HPET region is
+ * the HPET page, and comes with comparators (hpet_timers) owned by no
+ * other partition, and the other way round. For each problem calls report(msg) with a message that
  * names the offending entries, e.g. "partition 'gpos' RAM [0x4000000,
  * 0x8000000) overlaps partition 'rtos' RAM [0x6000000, 0x7000000)".
  * Returns the number of problems (0 = valid). Pure; host-tested. */
 int config_check(const struct hv_config *cfg, void (*report)(const char *msg, void *ctx), void *ctx);
+
+/* A range of the machine found at boot that no raw MMIO region may
+ * overlap: the PCIe ECAM (ACPI MCFG), DMA-remapping units (ACPI DMAR),
+ * firmware-reserved memory, the APICs and the HPET where ACPI puts them. */
+struct cfg_forbidden {
+    uint64_t base;
+    uint64_t size;
+    const char *what; /* e.g. "the PCIe ECAM window (MCFG)" */
+};
+
+/* Whether a raw MMIO region (CFG_MEM_MMIO) of p overlaps one of the n
+ * ranges; if so msg says which, e.g. "MMIO [0xe0000000, 0xe0001000)
+ * overlaps the PCIe ECAM window (MCFG) [0xe0000000, 0xf0000000)". Pure;
+ * host-tested. */
+bool config_mmio_conflict(const struct cfg_partition *p, const struct cfg_forbidden *f, uint32_t n, char *msg,
+                          size_t len);
 
 #endif

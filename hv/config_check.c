@@ -22,6 +22,16 @@
 #define CONSOLE_COUNT 8
 #define NO_OWNER 0xFF
 #define NO_PARTITION UINT32_MAX
+#define HPET_TIMER_MAX 32  /* IA-PC HPET 1.0a 2.3.4: NUM_TIM_CAP is 5 bits */
+
+/* The PC's fixed device pages (Intel SDM Vol. 3A 11.4.1 and 11.11.1 for
+ * the LAPIC and MSI window; 82093AA for the IOAPIC; IA-PC HPET 1.0a 3.2.4
+ * for the HPET). At boot hv/partition.c checks again with the addresses
+ * the ACPI tables give. */
+#define HPET_PAGE 0xFED00000ull
+#define IOAPIC_PAGE 0xFEC00000ull
+#define LAPIC_WINDOW 0xFEE00000ull
+#define LAPIC_WINDOW_SIZE 0x100000ull
 
 #define RANGE_FMT "[0x%llx, 0x%llx)"
 #define RANGE_ARGS(base, size) (unsigned long long)(base), (unsigned long long)((base) + (size))
@@ -262,17 +272,44 @@ static void check_pins(struct checker *c)
 
 /* ------------------------------------------------------------ I/O ports */
 
+/* Ports that reach the whole machine, never a partition's: PCI
+ * configuration space (every function's BARs and MSI capabilities) and
+ * the reset control register inside it, the chipset's fast A20 and reset
+ * bit, the keyboard controller's command port (its pulse-reset command),
+ * and the RTC index port whose bit 7 masks NMIs. */
+static const struct {
+    uint16_t base, count;
+    const char *what;
+} forbidden_ports[] = {
+    {0xCF8, 8, "PCI configuration space [0xcf8, 0xd00) (and reset control 0xcf9)"},
+    {0x92, 1, "fast A20 and reset (port 0x92)"},
+    {0x64, 1, "the keyboard controller's command port 0x64 (machine reset)"},
+    {0x70, 2, "the RTC index and NMI mask [0x70, 0x72)"},
+};
+
+static const char *forbidden_port_range(const struct cfg_io *io)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(forbidden_ports); k++)
+        if (overlap(io->base, io->count, forbidden_ports[k].base, forbidden_ports[k].count))
+            return forbidden_ports[k].what;
+    return NULL;
+}
+
 static void check_io_entry(struct checker *c, uint32_t i, uint32_t e)
 {
     const struct cfg_io *io = &c->cfg->partitions[i].io[e];
-    const char *why = NULL;
-    char a[LABEL_MAX];
+    const char *why = NULL, *machine = NULL;
+    char a[LABEL_MAX], buf[DESC_MAX];
     if (io->count == 0)
         why = "is empty";
     else if ((uint32_t)io->base + io->count > IO_PORT_LIMIT)
         why = "runs past port 0xFFFF";
     else if (overlap(io->base, io->count, CONSOLE_BASE, CONSOLE_COUNT))
         why = "includes the hypervisor console COM2 [0x2f8, 0x300)";
+    else if ((machine = forbidden_port_range(io)) != NULL) {
+        fmt_snprintf(buf, sizeof buf, "includes %s", machine);
+        why = buf;
+    }
     if (!why)
         return;
     c->bad_io[i] |= (uint16_t)(1u << e);
@@ -304,7 +341,7 @@ static void check_io_pair(struct checker *c, uint32_t k, uint32_t l)
 
 static const char *kind_name(enum cfg_mem_kind kind)
 {
-    return kind == CFG_MEM_RAM ? "RAM" : kind == CFG_MEM_MMIO ? "MMIO" : "region";
+    return kind == CFG_MEM_RAM ? "RAM" : kind == CFG_MEM_MMIO ? "MMIO" : kind == CFG_MEM_HPET ? "HPET" : "region";
 }
 
 /* "partition 'rtos' RAM [host range)" or "... RAM at guest [range)". */
@@ -320,7 +357,7 @@ static const char *describe(const struct checker *c, uint32_t i, const struct cf
 
 static const char *mem_defect(const struct cfg_mem *m)
 {
-    if (m->kind != CFG_MEM_RAM && m->kind != CFG_MEM_MMIO)
+    if (m->kind != CFG_MEM_RAM && m->kind != CFG_MEM_MMIO && m->kind != CFG_MEM_HPET)
         return "has an unknown kind";
     if (m->size == 0)
         return "is empty";
@@ -328,6 +365,8 @@ static const char *mem_defect(const struct cfg_mem *m)
         return "is not 4 KiB aligned";
     if (wraps(m->host, m->size) || wraps(m->guest, m->size))
         return "wraps past the end of the address space";
+    if (m->kind == CFG_MEM_HPET && (m->host != HPET_PAGE || m->guest != HPET_PAGE || m->size != PAGE_SIZE))
+        return "is not the HPET page [0xfed00000, 0xfed01000) at the same guest address";
     return NULL;
 }
 
@@ -387,7 +426,9 @@ static const struct cfg_mem *mem_at(const struct checker *c, uint32_t k, uint32_
 }
 
 /* Host side: RAM is never shared, MMIO not between partitions (a device
- * has one owner). Guest side: one partition's regions are disjoint. */
+ * has one owner); the mediated HPET page may be, its comparators being
+ * split (check_hpet_timers). Guest side: one partition's regions are
+ * disjoint. */
 static void check_mem_pair(struct checker *c, uint32_t k, uint32_t l)
 {
     uint32_t i = 0, j = 0;
@@ -395,7 +436,7 @@ static void check_mem_pair(struct checker *c, uint32_t k, uint32_t l)
     char dx[DESC_MAX], dy[DESC_MAX];
     if (!x || !y)
         return;
-    bool host_rule = x->kind == y->kind && (x->kind == CFG_MEM_RAM || i != j);
+    bool host_rule = x->kind == y->kind && (x->kind == CFG_MEM_RAM || (x->kind == CFG_MEM_MMIO && i != j));
     if (host_rule && overlap(x->host, x->size, y->host, y->size))
         problem(c, "%s overlaps %s", describe(c, i, x, false, dx, sizeof dx),
                 describe(c, j, y, false, dy, sizeof dy));
@@ -412,7 +453,7 @@ static void check_mmio_place(struct checker *c, uint32_t k)
     uint32_t i = 0, j = 0;
     const struct cfg_mem *x = mem_at(c, k, &i);
     char dx[DESC_MAX], dy[DESC_MAX];
-    if (!x || x->kind != CFG_MEM_MMIO)
+    if (!x || x->kind == CFG_MEM_RAM)
         return;
     for (uint32_t l = 0; l < CFG_MAX_PARTITIONS * CFG_MAX_MEM; l++) {
         const struct cfg_mem *y = mem_at(c, l, &j);
@@ -435,6 +476,69 @@ static void check_mmio_place(struct checker *c, uint32_t k)
         }
 }
 
+/* -------------------------------------------------------------- devices */
+
+/* Device pages no partition gets raw: the HPET can write any physical
+ * address (FSB delivery, IA-PC HPET 1.0a 2.3.8: Tn_FSB_EN_CNF) and route
+ * to any IOAPIC pin; the IOAPIC is shared and emulated; a write into the
+ * LAPIC window [0xfee00000, 0xfef00000) is an MSI (SDM Vol. 3A 11.11.1). */
+static const struct {
+    uint64_t base, size;
+    const char *what;
+} device_windows[] = {
+    {HPET_PAGE, PAGE_SIZE, "the HPET (it can send MSIs by FSB delivery: give it as CFG_MEM_HPET, mediated)"},
+    {IOAPIC_PAGE, PAGE_SIZE, "the IOAPIC (shared by all partitions, emulated)"},
+    {LAPIC_WINDOW, LAPIC_WINDOW_SIZE, "the local APIC and MSI window [0xfee00000, 0xfef00000)"},
+};
+
+static void check_device_windows(struct checker *c, uint32_t k)
+{
+    uint32_t i = 0;
+    const struct cfg_mem *x = mem_at(c, k, &i);
+    char d[DESC_MAX];
+    if (!x || x->kind != CFG_MEM_MMIO)
+        return;
+    for (size_t w = 0; w < ARRAY_SIZE(device_windows); w++)
+        if (overlap(x->host, x->size, device_windows[w].base, device_windows[w].size)) {
+            problem(c, "%s overlaps %s", describe(c, i, x, false, d, sizeof d), device_windows[w].what);
+            return;
+        }
+}
+
+static bool has_hpet_region(const struct cfg_partition *p)
+{
+    for (uint32_t m = 0; m < p->mem_count; m++)
+        if (p->mem[m].kind == CFG_MEM_HPET)
+            return true;
+    return false;
+}
+
+/* Comparators come with the HPET page and have one owner each. */
+static void check_hpet_timers(struct checker *c)
+{
+    uint32_t taken = 0;
+    char a[LABEL_MAX], b[LABEL_MAX];
+    for (uint32_t i = 0; i < c->cfg->partition_count; i++) {
+        const struct cfg_partition *p = &c->cfg->partitions[i];
+        bool page = has_hpet_region(p);
+        if (page && !p->hpet_timers)
+            problem(c, "%s has the HPET page but no comparators (hpet_timers)", LABEL(c, i, a));
+        else if (!page && p->hpet_timers)
+            problem(c, "%s has HPET comparators (hpet_timers 0x%x) but no CFG_MEM_HPET region", LABEL(c, i, a),
+                    p->hpet_timers);
+        uint32_t twice = p->hpet_timers & taken;
+        for (uint32_t t = 0; twice && t < HPET_TIMER_MAX; t++)
+            if (twice & (1u << t)) {
+                for (uint32_t j = 0; j < i; j++)
+                    if (c->cfg->partitions[j].hpet_timers & (1u << t))
+                        problem(c, "HPET comparator %u is owned by both %s and %s", t, LABEL(c, j, a),
+                                LABEL(c, i, b));
+                break; /* one message per partition pair is enough */
+            }
+        taken |= p->hpet_timers;
+    }
+}
+
 /* ------------------------------------------------------------ the check */
 
 static void check_pairs(struct checker *c)
@@ -442,6 +546,7 @@ static void check_pairs(struct checker *c)
     const uint32_t mems = CFG_MAX_PARTITIONS * CFG_MAX_MEM, ios = CFG_MAX_PARTITIONS * CFG_MAX_IO;
     for (uint32_t k = 0; k < mems; k++) {
         check_mmio_place(c, k);
+        check_device_windows(c, k);
         for (uint32_t l = k + 1; l < mems; l++)
             check_mem_pair(c, k, l);
     }
@@ -465,6 +570,24 @@ int config_check(const struct hv_config *cfg, void (*report)(const char *msg, vo
     }
     check_cpus(&c);
     check_pins(&c);
+    check_hpet_timers(&c);
     check_pairs(&c);
     return c.problems;
+}
+
+bool config_mmio_conflict(const struct cfg_partition *p, const struct cfg_forbidden *f, uint32_t n, char *msg,
+                          size_t len)
+{
+    for (uint32_t m = 0; m < p->mem_count && m < CFG_MAX_MEM; m++) {
+        const struct cfg_mem *r = &p->mem[m];
+        if (r->kind != CFG_MEM_MMIO)
+            continue;
+        for (uint32_t k = 0; k < n; k++)
+            if (overlap(r->host, r->size, f[k].base, f[k].size)) {
+                fmt_snprintf(msg, len, "MMIO " RANGE_FMT " overlaps %s " RANGE_FMT, RANGE_ARGS(r->host, r->size),
+                             f[k].what, RANGE_ARGS(f[k].base, f[k].size));
+                return true;
+            }
+    }
+    return false;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/ioapic.h"
 #include "arch/x86/linux_boot.h"
 #include "arch/x86/platform.h"
 #include "arch/x86/mm.h"
@@ -13,6 +14,7 @@
 #include "hv/console.h"
 #include "hv/fmt.h"
 #include "hv/percpu.h"
+#include "hv/quiesce.h"
 #include "hv/string.h"
 #include "rpc/rpc.h"
 #include "vmx/bitmaps.h"
@@ -123,6 +125,62 @@ static bool take_ram(struct partition *p, const struct boot_info *bi, char *err,
     return true;
 }
 
+/* The machine's ranges no raw MMIO may reach, as found at boot: the
+ * static check (hv/config_check.c) knows the PC's fixed addresses; these
+ * are the firmware's own (ACPI, the memory map). */
+#define MAX_FORBIDDEN (ACPI_MAX_ECAM + ACPI_MAX_DMAR_UNITS + ACPI_MAX_IOAPICS + BOOT_MAX_MMAP + 2)
+#define LAPIC_WINDOW_SIZE MiB(1) /* the LAPIC page and the MSI window (SDM Vol. 3A 11.11.1) */
+
+static uint32_t machine_ranges(const struct boot_info *bi, struct cfg_forbidden *f)
+{
+    const struct acpi_info *a = &platform.acpi;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < a->ecam_count; i++)
+        f[n++] = (struct cfg_forbidden){a->ecam[i].base, a->ecam[i].size, "the PCIe ECAM window (ACPI MCFG)"};
+    for (uint32_t i = 0; i < a->dmar_unit_count; i++)
+        f[n++] = (struct cfg_forbidden){a->dmar_units[i].base, a->dmar_units[i].size,
+                                        "a DMA-remapping unit (ACPI DMAR)"};
+    for (uint32_t i = 0; i < a->ioapic_count; i++)
+        f[n++] = (struct cfg_forbidden){a->ioapics[i].addr, IOAPIC_MMIO_SIZE, "an IOAPIC (ACPI MADT)"};
+    if (a->lapic_addr)
+        f[n++] = (struct cfg_forbidden){a->lapic_addr, LAPIC_WINDOW_SIZE, "the local APIC and MSI window"};
+    if (platform.has_hpet)
+        f[n++] = (struct cfg_forbidden){platform.hpet.base, PAGE_SIZE, "the HPET (MSI-capable: mediated only)"};
+    for (uint32_t i = 0; i < bi->mmap_count; i++)
+        if (bi->mmap[i].type != MEM_USABLE)
+            f[n++] = (struct cfg_forbidden){bi->mmap[i].base, bi->mmap[i].len,
+                                            bi->mmap[i].type == MEM_ACPI_NVS ? "firmware memory (ACPI NVS)"
+                                                                              : "firmware-reserved memory"};
+    return n;
+}
+
+/* Raw MMIO away from what the firmware reports; a mediated HPET region is
+ * this machine's HPET, with comparators it has. */
+static bool check_devices(struct partition *p, const struct boot_info *bi, char *err, size_t errlen)
+{
+    static struct cfg_forbidden forbidden[MAX_FORBIDDEN];
+    uint32_t n = machine_ranges(bi, forbidden);
+    if (config_mmio_conflict(p->cfg, forbidden, n, err, errlen))
+        return false;
+    for (uint32_t i = 0; i < p->cfg->mem_count; i++) {
+        const struct cfg_mem *m = &p->cfg->mem[i];
+        if (m->kind != CFG_MEM_HPET)
+            continue;
+        if (!platform.has_hpet || m->host != platform.hpet.base) {
+            fmt_snprintf(err, errlen, "its HPET region [0x%lx, 0x%lx) is not this machine's HPET", m->host,
+                         m->host + m->size);
+            return false;
+        }
+        uint32_t have = platform.hpet.comparators >= 32 ? ~0u : (1u << platform.hpet.comparators) - 1;
+        if (p->cfg->hpet_timers & ~have) {
+            fmt_snprintf(err, errlen, "HPET comparators 0x%x: this HPET has %u", p->cfg->hpet_timers,
+                         platform.hpet.comparators);
+            return false;
+        }
+    }
+    return true;
+}
+
 static uint64_t alloc_table(void *ctx)
 {
     (void)ctx;
@@ -217,7 +275,8 @@ static bool load_kernel(struct partition *p, const struct boot_info *bi, char *e
 static void setup_one(struct partition *p, const struct boot_info *bi)
 {
     char err[160];
-    bool ok = take_cpus(p, err, sizeof err) && take_ram(p, bi, err, sizeof err) &&
+    bool ok = take_cpus(p, err, sizeof err) && check_devices(p, bi, err, sizeof err) &&
+              take_ram(p, bi, err, sizeof err) &&
               build_tables(p, err, sizeof err) && load_kernel(p, bi, err, sizeof err);
     if (!ok) {
         printk("%s not started: %s", p->label, err);
@@ -338,6 +397,7 @@ bool partition_stop_pending(const struct vcpu *v) { return v->partition->state =
 
 NORETURN void partition_park_cpu(struct vcpu *v)
 {
+    quiesce_this_cpu_timer();
     print_stats(v);
     idle();
 }
@@ -362,6 +422,8 @@ NORETURN void partition_stop_current(int exit_code, const char *fmt, ...)
         partition_park_cpu(v);
 
     printk("%s stopped: %s", p->label, reason);
+    quiesce_this_cpu_timer();
+    quiesce_partition_devices(p);
     rpc_partition_stopped(p);
     print_health(p);
     for (uint32_t i = 0; i < p->cpu_count; i++)

@@ -60,6 +60,7 @@ for timer in tsc hpet; do
             done
     done
 done
+v=$(tools/bench-hpet.sh "$out/rtos-partition_idle-hpet") && bench hpet_arm_ticks "$v" ticks || exit 1
 # The RTOS serving VMRPC at full rate from its idle loop (rpc_mode=poll,
 # gpos calling rtos/echo without pause) against bare metal with its idle
 # task spinning (tools/rtos-latency.sh native_busy, partition_serving).
@@ -80,6 +81,7 @@ join <(sort "$out/rtos-native_busy-tsc/lat.txt") <(sort "$out/rtos-partition_ser
         [[ $path == timer_* ]] || continue
         bench "rtos_${path}_ratio_serving" "$(awk -v n="$navg" -v p="$pavg" 'BEGIN { printf "%.2f", n ? p / n : (p ? 99 : 1) }')" x
     done
+tools/bench-cache.sh "$out/cache" 2000 >"$out/cache.txt" && while read -r _ n v u; do bench "$n" "$v" "$u"; done <"$out/cache.txt" || exit 1 # RTOS vs a cache-attacking gpos
 # VMRPC (docs/VMRPC.md): round trips both ways and in each receive mode,
 # measured by the calling partition (RDTSC, HC_EXIT_STATS, and the
 # server's VMRPC_ECHO_STATS before and after). Names get the direction

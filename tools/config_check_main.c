@@ -28,7 +28,8 @@ static void print_mem(const struct cfg_partition *p)
     for (uint32_t m = 0; m < p->mem_count; m++) {
         const struct cfg_mem *r = &p->mem[m];
         bool mib = r->size % MiB(1) == 0;
-        printf("    %-6s  [0x%llx, 0x%llx) %llu %s at guest 0x%llx\n", r->kind == CFG_MEM_RAM ? "ram" : "mmio",
+        const char *kind = r->kind == CFG_MEM_RAM ? "ram" : r->kind == CFG_MEM_HPET ? "hpet" : "mmio";
+        printf("    %-6s  [0x%llx, 0x%llx) %llu %s at guest 0x%llx\n", kind,
                (unsigned long long)r->host, (unsigned long long)(r->host + r->size),
                (unsigned long long)(r->size >> (mib ? 20 : 10)), mib ? "MiB" : "KiB",
                (unsigned long long)r->guest);
@@ -46,6 +47,13 @@ static void print_partition(const struct cfg_partition *p)
     printf("\n    pins   ");
     for (uint32_t k = 0; k < p->pin_count; k++)
         printf(" %u", p->ioapic_pins[k]);
+    if (p->hpet_timers) {
+        printf("\n    hpet    comparators");
+        for (unsigned t = 0; t < 32; t++)
+            if (p->hpet_timers >> t & 1)
+                printf(" %u", t);
+        printf(" (mediated: writes checked)");
+    }
     printf("\n    image   %s%s%s\n", p->image, p->cmdline ? " " : "", p->cmdline ? p->cmdline : "");
 }
 

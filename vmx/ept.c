@@ -64,13 +64,27 @@ const struct pt_format pt_format_ept = {
     .max_leaf_level = 2,
 };
 
+/* A mediated device page (the HPET) is read-only: reads go to the device
+ * directly, every write is an EPT violation the hypervisor checks and
+ * emulates (vmx/exit_ept.c). */
+unsigned ept_region_flags(enum cfg_mem_kind kind)
+{
+    switch (kind) {
+    case CFG_MEM_RAM:
+        return PT_READ | PT_WRITE | PT_EXEC;
+    case CFG_MEM_HPET:
+        return PT_READ | PT_UNCACHED;
+    default:
+        return PT_READ | PT_WRITE | PT_UNCACHED;
+    }
+}
+
 int ept_build(struct page_table *pt, const struct cfg_partition *cfg, uint64_t *eptp)
 {
     int err = pt_init(pt, &pt_format_ept, pt->alloc_table, pt->phys_to_virt, pt->ctx);
     for (uint32_t i = 0; !err && i < cfg->mem_count; i++) {
         const struct cfg_mem *m = &cfg->mem[i];
-        unsigned flags = m->kind == CFG_MEM_RAM ? PT_READ | PT_WRITE | PT_EXEC : PT_READ | PT_WRITE | PT_UNCACHED;
-        err = pt_map(pt, m->guest, m->host, m->size, flags);
+        err = pt_map(pt, m->guest, m->host, m->size, ept_region_flags(m->kind));
     }
     if (err)
         return err;

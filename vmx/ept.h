@@ -1,6 +1,7 @@
 /* Extended page tables for a partition (vmx/ept.c, pure and host-tested):
- * its RAM write-back and RWX, its MMIO uncached and RW, nothing else
- * (Intel SDM Vol. 3C 29.3). */
+ * its RAM write-back and RWX, its MMIO uncached and RW, a mediated device
+ * page (CFG_MEM_HPET) uncached and read-only, nothing else (Intel SDM
+ * Vol. 3C 29.3). */
 #ifndef VMX_EPT_H
 #define VMX_EPT_H
 
@@ -12,6 +13,9 @@ extern const struct pt_format pt_format_ept;
 /* EPT memory types (SDM 29.3.7). */
 #define EPT_MT_UC 0
 #define EPT_MT_WB 6
+
+/* The PT_* flags a region of this kind is mapped with. */
+unsigned ept_region_flags(enum cfg_mem_kind kind);
 
 /* Builds the tables for cfg into pt (pt->alloc_table, phys_to_virt and
  * ctx set by the caller as for pt_init) and returns the EPT pointer:

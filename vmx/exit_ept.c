@@ -1,12 +1,14 @@
 /* EPT violations (Intel SDM Vol. 3C 29.3.3.2; qualification Table 28-7).
- * The only guest-physical page emulated is the shared IOAPIC; any other
- * access outside the partition's memory stops it, with the address, the
- * kind of access and the guest RIP in the log. */
+ * Emulated device pages are a small table (emulated_pages): the shared
+ * IOAPIC (reads and writes) and a mediated HPET (mapped read-only: its
+ * writes). Any other access outside the partition's memory stops it, with
+ * the address, the kind of access and the guest RIP in the log. */
 #include "arch/x86/guest_paging.h"
 #include "arch/x86/ioapic.h"
 #include "hv/fmt.h"
 #include "hv/string.h"
 #include "vmx/exit.h"
+#include "vmx/hpet_emul.h"
 #include "vmx/ioapic_emul.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
@@ -62,21 +64,58 @@ static const char *access_name(uint64_t q)
     return (q & QUAL_FETCH) ? "instruction fetch" : (q & QUAL_WRITE) ? "write" : "read";
 }
 
-void exit_ept_violation(struct vcpu *v, uint64_t q)
+static bool ioapic_claims(const struct partition *p, uint64_t gpa, uint64_t *offset)
 {
-    uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+    (void)p;
     uint64_t io = ioapic_base();
-    if (io && gpa >= io && gpa < io + IOAPIC_MMIO_SIZE && !(q & QUAL_FETCH)) {
+    if (!io || gpa < io || gpa - io >= IOAPIC_MMIO_SIZE)
+        return false;
+    *offset = gpa - io;
+    return true;
+}
+
+static void ioapic_access(struct vcpu *v, uint64_t offset, const struct mmio_insn *m)
+{
+    ioapic_emulate(v, (uint32_t)offset, m);
+}
+
+/* A device page the hypervisor emulates accesses to: claims() says
+ * whether a guest-physical address is in it for this partition (and
+ * where), emulate() does one decoded access. */
+static const struct emulated_page {
+    const char *name;
+    bool (*claims)(const struct partition *p, uint64_t gpa, uint64_t *offset);
+    void (*emulate)(struct vcpu *v, uint64_t offset, const struct mmio_insn *m);
+} emulated_pages[] = {
+    {"IOAPIC", ioapic_claims, ioapic_access},
+    {"HPET", hpet_emul_claims, hpet_emulate},
+};
+
+static bool emulate_access(struct vcpu *v, uint64_t gpa)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(emulated_pages); i++) {
+        const struct emulated_page *e = &emulated_pages[i];
+        uint64_t offset;
+        if (!e->claims(v->partition, gpa, &offset))
+            continue;
         uint8_t insn[MAX_INSN];
         struct mmio_insn m;
         size_t n = fetch_instruction(v->partition, insn);
         if (mmio_decode(insn, n, code_size_bits(), &m) != 0)
-            partition_stop_current(-1, "IOAPIC access at RIP 0x%lx with an instruction the hypervisor cannot emulate",
-                                   vmread(VMCS_GUEST_RIP));
-        ioapic_emulate(v, (uint32_t)(gpa - io), &m);
+            partition_stop_current(-1, "%s access at RIP 0x%lx with an instruction the hypervisor cannot emulate",
+                                   e->name, vmread(VMCS_GUEST_RIP));
+        e->emulate(v, offset, &m);
         vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + m.length);
-        return;
+        return true;
     }
+    return false;
+}
+
+void exit_ept_violation(struct vcpu *v, uint64_t q)
+{
+    uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+    if (!(q & QUAL_FETCH) && emulate_access(v, gpa))
+        return;
     char linear[40] = "";
     if (q & QUAL_LINEAR_VALID)
         fmt_snprintf(linear, sizeof linear, " (guest linear 0x%lx)", vmread(VMCS_GUEST_LINEAR_ADDR));

@@ -17,7 +17,8 @@
  *    mapping is wrong, which must not look like "no such table".
  *  - Arrays are capped at their ACPI_MAX_* size; entries past the cap are
  *    ignored, so every count is at most its array's size.
- *  - Only the first valid MADT, HPET and FADT are used.
+ *  - Only the first valid MADT, HPET and FADT are used; every valid MCFG and
+ *    DMAR adds its ranges (up to the caps).
  *  - On error *out is partially filled and must not be used.
  */
 #include "arch/x86/acpi.h"
@@ -46,6 +47,16 @@ enum {
 
 /* HPET description table (IA-PC HPET specification 1.0a, 3.2.4). */
 enum { HPET_BASE_GAS = 40, HPET_NUMBER = 52, HPET_MIN_TICK = 53, HPET_LEN = 56 };
+
+/* MCFG (PCI Firmware Specification 3.2, 4.1.2): 8 reserved bytes after
+ * the header, then 16-byte allocations: base, segment, start and end bus. */
+enum { MCFG_ENTRIES = 44, MCFG_ENTRY_LEN = 16, MCFG_BASE = 0, MCFG_START_BUS = 10, MCFG_END_BUS = 11 };
+#define ECAM_BUS_BYTES MiB(1) /* 32 devices x 8 functions x 4 KiB */
+
+/* DMAR (Intel VT-d specification 4.x, 8.1 and 8.3): remapping structures
+ * from byte 48, each type/length; a DRHD (type 0) has the size of its
+ * register set at 5 (bits 3:0: 2^N pages) and its base at 8. */
+enum { DMAR_STRUCTS = 48, DMAR_DRHD = 0, DRHD_SIZE = 5, DRHD_BASE = 8, DRHD_MIN_LEN = 16 };
 
 /* FADT (5.2.9) byte offsets; a 1.0 FADT is 116 bytes, shorter is malformed. */
 enum { FADT_DSDT = 40, FADT_SMI_CMD = 48, FADT_ACPI_ENABLE = 52, FADT_V1_LEN = 116 };
@@ -348,6 +359,32 @@ static void parse_hpet(const struct table *t, struct acpi_info *out)
     out->hpet_min_tick = rd16(t->p + HPET_MIN_TICK);
 }
 
+static void parse_mcfg(const struct table *t, struct acpi_info *out)
+{
+    for (uint32_t off = MCFG_ENTRIES; off + MCFG_ENTRY_LEN <= t->len && out->ecam_count < ACPI_MAX_ECAM;
+         off += MCFG_ENTRY_LEN) {
+        const uint8_t *e = t->p + off;
+        uint8_t start = e[MCFG_START_BUS], end = e[MCFG_END_BUS];
+        if (end < start)
+            continue; /* malformed: nothing to trust */
+        out->ecam[out->ecam_count++] = (struct acpi_mmio_range){rd64(e + MCFG_BASE) + start * ECAM_BUS_BYTES,
+                                                                 (uint64_t)(end - start + 1) * ECAM_BUS_BYTES};
+    }
+}
+
+static void parse_dmar(const struct table *t, struct acpi_info *out)
+{
+    for (uint32_t off = DMAR_STRUCTS; off + 4 <= t->len;) {
+        uint16_t type = rd16(t->p + off), len = rd16(t->p + off + 2);
+        if (len < 4 || len > t->len - off)
+            break; /* malformed: stop rather than guess where structures resume */
+        if (type == DMAR_DRHD && len >= DRHD_MIN_LEN && out->dmar_unit_count < ACPI_MAX_DMAR_UNITS)
+            out->dmar_units[out->dmar_unit_count++] = (struct acpi_mmio_range){
+                rd64(t->p + off + DRHD_BASE), (uint64_t)PAGE_SIZE << (t->p[off + DRHD_SIZE] & 0xF)};
+        off += len;
+    }
+}
+
 /* The X_ GAS wins when present (5.2.9: OSPM uses X_ fields when nonzero), but
  * only if it names an I/O port: the 32-bit fields are always ports. */
 static uint32_t fadt_port(const struct table *t, uint32_t legacy_off, uint32_t x_off)
@@ -419,6 +456,10 @@ static int first_pass(struct ctx *c, const struct table *t, int status)
         c->have_madt = parse_madt(t, out);
     } else if (memcmp(t->sig, "HPET", 4) == 0 && !out->has_hpet) {
         parse_hpet(t, out);
+    } else if (memcmp(t->sig, "MCFG", 4) == 0) {
+        parse_mcfg(t, out);
+    } else if (memcmp(t->sig, "DMAR", 4) == 0) {
+        parse_dmar(t, out);
     } else if (memcmp(t->sig, "FACP", 4) == 0 && !out->has_fadt) {
         return parse_fadt(c, t);
     }

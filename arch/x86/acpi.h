@@ -1,5 +1,7 @@
 /* ACPI table discovery (arch/x86/acpi.c): RSDP, RSDT/XSDT, MADT, HPET,
- * FADT and the \_S5 sleep type from the DSDT. Pure: tables are read through
+ * FADT, the \_S5 sleep type from the DSDT, and the device ranges no
+ * partition may map raw: PCIe ECAM windows (MCFG) and DMA-remapping
+ * units (DMAR). Pure: tables are read through
  * a caller-supplied mapping so host tests parse captured tables. */
 #ifndef ARCH_X86_ACPI_H
 #define ARCH_X86_ACPI_H
@@ -10,6 +12,8 @@
 #define ACPI_MAX_IOAPICS 8
 #define ACPI_MAX_OVERRIDES 16
 #define ACPI_MAX_TABLES 32
+#define ACPI_MAX_ECAM 8
+#define ACPI_MAX_DMAR_UNITS 8
 
 /* Maps [pa, pa+len) for reading; NULL when not accessible. */
 typedef const void *(*acpi_reader_fn)(uint64_t pa, size_t len);
@@ -25,6 +29,12 @@ struct acpi_irq_override {
     uint8_t bus_irq;
     uint32_t gsi;
     uint16_t flags; /* MPS INTI flags: polarity bits 1:0, trigger 3:2 */
+};
+
+/* A physical address range of device registers. */
+struct acpi_mmio_range {
+    uint64_t base;
+    uint64_t size;
 };
 
 struct acpi_info {
@@ -51,6 +61,14 @@ struct acpi_info {
     uint64_t hpet_addr;
     uint8_t hpet_number;
     uint16_t hpet_min_tick;
+
+    /* MCFG: PCIe enhanced configuration windows, one per segment and bus
+     * range (bus start..end: 1 MiB per bus, from base + start * 1 MiB). */
+    uint32_t ecam_count;
+    struct acpi_mmio_range ecam[ACPI_MAX_ECAM];
+    /* DMAR: the register sets of the DMA-remapping hardware units (DRHD). */
+    uint32_t dmar_unit_count;
+    struct acpi_mmio_range dmar_units[ACPI_MAX_DMAR_UNITS];
 
     /* FADT and \_S5 for power-off. */
     bool has_fadt;

@@ -436,6 +436,10 @@ TEST(captured_hostvm)
     CHECK_STR(info.table_sigs[0], "APIC");
     CHECK_STR(info.table_sigs[1], "FACP");
     CHECK_STR(info.table_sigs[2], "MCFG");
+    CHECK_EQ(info.ecam_count, 1); /* Firecracker: segment 0, bus 0 only */
+    CHECK_EQ(info.ecam[0].base, 0xEEC00000u);
+    CHECK_EQ(info.ecam[0].size, MiB(1));
+    CHECK_EQ(info.dmar_unit_count, 0);
     CHECK_EQ(info.lapic_addr, 0xFEE00000u);
     CHECK_EQ(info.cpu_count, 2);
     CHECK_EQ(info.apic_ids[0], 0);
@@ -868,6 +872,71 @@ TEST(hpet_table)
     CHECK_EQ(boot(2, &hpet, 1, &info), 0);
     CHECK(!info.has_hpet);
     CHECK_EQ(info.table_count, 1);
+}
+
+/* MCFG (PCI Firmware 3.2, 4.1.2): 8 reserved bytes, then allocations of
+ * base, segment, start bus, end bus, 4 reserved bytes. */
+static void mcfg_alloc(struct buf *b, uint64_t base, uint16_t seg, uint8_t start, uint8_t end)
+{
+    put64(b, base); put16(b, seg); put8(b, start); put8(b, end); put32(b, 0);
+}
+
+/* DMAR (VT-d 4.x, 8.1): host address width, flags, 10 reserved bytes,
+ * then remapping structures; a DRHD (8.3) is type 0, length, flags,
+ * size (2^N pages), segment, register base, then device scopes. */
+static void dmar_init(struct buf *b)
+{
+    b->n = 0;
+    put8(b, 38); put8(b, 1);
+    for (int i = 0; i < 10; i++)
+        put8(b, 0);
+}
+
+static void dmar_drhd(struct buf *b, uint64_t base, uint8_t size_log2, uint16_t scope_bytes)
+{
+    put16(b, 0); put16(b, (uint16_t)(16 + scope_bytes)); put8(b, 0); put8(b, size_log2); put16(b, 0); put64(b, base);
+    for (uint16_t i = 0; i < scope_bytes; i++)
+        put8(b, 0);
+}
+
+TEST(mcfg_ecam_windows)
+{
+    struct acpi_info info;
+    struct buf m = {.n = 0};
+    mem_reset();
+    put64(&m, 0);
+    mcfg_alloc(&m, 0xE0000000u, 0, 0, 255);  /* the whole segment: 256 MiB */
+    mcfg_alloc(&m, 0xC0000000u, 1, 16, 31);  /* buses 16-31 of segment 1 */
+    mcfg_alloc(&m, 0xB0000000u, 2, 9, 3);    /* end before start: skipped */
+    uint64_t t = put_buf("MCFG", &m);
+    CHECK_EQ(boot(2, &t, 1, &info), 0);
+    CHECK_EQ(info.ecam_count, 2);
+    CHECK_EQ(info.ecam[0].base, 0xE0000000u);
+    CHECK_EQ(info.ecam[0].size, MiB(256));
+    CHECK_EQ(info.ecam[1].base, 0xC1000000u);
+    CHECK_EQ(info.ecam[1].size, MiB(16));
+    CHECK_EQ(info.dmar_unit_count, 0);
+}
+
+TEST(dmar_remapping_units)
+{
+    struct acpi_info info;
+    struct buf d;
+    mem_reset();
+    dmar_init(&d);
+    dmar_drhd(&d, 0xFED90000u, 0, 8);                    /* one page, one device scope */
+    put16(&d, 1); put16(&d, 24); for (int i = 0; i < 20; i++) put8(&d, 0); /* an RMRR: not a unit */
+    dmar_drhd(&d, 0xFED91000u, 2, 0);                    /* 4 pages */
+    put16(&d, 0); put16(&d, 2);                          /* length < 4: the rest is not trusted */
+    dmar_drhd(&d, 0xFED92000u, 0, 0);
+    uint64_t t = put_buf("DMAR", &d);
+    CHECK_EQ(boot(2, &t, 1, &info), 0);
+    CHECK_EQ(info.dmar_unit_count, 2);
+    CHECK_EQ(info.dmar_units[0].base, 0xFED90000u);
+    CHECK_EQ(info.dmar_units[0].size, 0x1000);
+    CHECK_EQ(info.dmar_units[1].base, 0xFED91000u);
+    CHECK_EQ(info.dmar_units[1].size, 0x4000);
+    CHECK_EQ(info.ecam_count, 0);
 }
 
 TEST(absurd_table_lengths_skipped)

@@ -10,7 +10,8 @@
 #define MAX_MSGS 8
 #define RTOS 0 /* partition indices in configs/demo.c */
 #define GPOS 1
-#define HPET_BASE 0xFED00000ull /* rtos's MMIO region, mem[1] */
+#define HPET_BASE 0xFED00000ull /* rtos's mediated HPET region, mem[1] */
+#define DEV_BASE 0xE0000000ull  /* a device page no rule is about */
 
 struct capture {
     int count;
@@ -77,11 +78,47 @@ static void empty_image(struct hv_config *c) { part(c, RTOS)->image = ""; }
 static void no_ram(struct hv_config *c) { part(c, GPOS)->mem_count = 0; }
 static void ram_unaligned(struct hv_config *c) { part(c, RTOS)->mem[0].size = MiB(32) + 0x800; }
 static void ram_empty(struct hv_config *c) { part(c, RTOS)->mem[0].size = 0; }
-static void mem_bad_kind(struct hv_config *c) { part(c, RTOS)->mem[1].kind = (enum cfg_mem_kind)7; }
+static void mem_bad_kind(struct hv_config *c)
+{
+    add_mem(c, RTOS, (struct cfg_mem){(enum cfg_mem_kind)7, DEV_BASE, DEV_BASE, 0x1000});
+}
 static void mmio_unaligned(struct hv_config *c) { part(c, RTOS)->mem[1].host = HPET_BASE + 0x10; }
-static void mmio_shared(struct hv_config *c) { add_mem(c, GPOS, part(c, RTOS)->mem[1]); }
-static void mmio_in_hv(struct hv_config *c) { part(c, RTOS)->mem[1].host = MiB(1); }
-static void mmio_board(struct hv_config *c) { part(c, RTOS)->mem[1].host = MiB(300); }
+static void mmio_shared(struct hv_config *c)
+{
+    add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_MMIO, DEV_BASE, DEV_BASE, 0x1000});
+    add_mem(c, GPOS, (struct cfg_mem){CFG_MEM_MMIO, DEV_BASE, DEV_BASE, 0x1000});
+}
+static void raw_mmio_at(struct hv_config *c, uint64_t host)
+{
+    add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_MMIO, DEV_BASE, host, 0x1000});
+}
+static void mmio_in_hv(struct hv_config *c) { raw_mmio_at(c, MiB(1)); }
+static void mmio_board(struct hv_config *c) { raw_mmio_at(c, MiB(300)); }
+static void mmio_ioapic(struct hv_config *c) { raw_mmio_at(c, 0xFEC00000); }
+static void mmio_lapic(struct hv_config *c) { raw_mmio_at(c, 0xFEE00000); }
+static void mmio_msi_window(struct hv_config *c) { raw_mmio_at(c, 0xFEEFF000); }
+static void mmio_hpet_raw(struct hv_config *c)
+{
+    part(c, RTOS)->mem[1].kind = CFG_MEM_MMIO; /* the pre-mediation demo: FSB writes anywhere */
+    part(c, RTOS)->hpet_timers = 0;
+}
+static void hpet_not_page(struct hv_config *c)
+{
+    part(c, RTOS)->mem[1].host = part(c, RTOS)->mem[1].guest = HPET_BASE + 0x1000;
+}
+static void hpet_guest_moved(struct hv_config *c) { part(c, RTOS)->mem[1].guest = DEV_BASE; }
+static void hpet_no_timers(struct hv_config *c) { part(c, RTOS)->hpet_timers = 0; }
+static void hpet_timers_no_page(struct hv_config *c) { part(c, GPOS)->hpet_timers = 1u << 1; }
+static void hpet_timer_twice(struct hv_config *c)
+{
+    add_mem(c, GPOS, part(c, RTOS)->mem[1]);
+    part(c, GPOS)->hpet_timers = 1u << 0 | 1u << 2;
+}
+static void port_pci_config(struct hv_config *c) { add_io(c, GPOS, (struct cfg_io){0xCFC, 4}); }
+static void port_reset_cf9(struct hv_config *c) { add_io(c, GPOS, (struct cfg_io){0xCF9, 1}); }
+static void port_a20(struct hv_config *c) { add_io(c, GPOS, (struct cfg_io){0x90, 4}); }
+static void port_kbc(struct hv_config *c) { add_io(c, GPOS, (struct cfg_io){0x60, 5}); }
+static void port_nmi_mask(struct hv_config *c) { add_io(c, GPOS, (struct cfg_io){0x71, 1}); }
 static void bind_serve_bad(struct hv_config *c) { part(c, GPOS)->rpc_serve[3] = "a/b"; }
 
 static void guest_overlap(struct hv_config *c)
@@ -91,12 +128,12 @@ static void guest_overlap(struct hv_config *c)
 
 static void mmio_over_ram(struct hv_config *c)
 {
-    part(c, RTOS)->mem[1] = (struct cfg_mem){CFG_MEM_MMIO, 0xE0000000, MiB(128), 0x1000};
+    add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_MMIO, 0xE0000000, MiB(128), 0x1000});
 }
 
 static void mmio_over_guest_ram(struct hv_config *c)
 {
-    part(c, RTOS)->mem[1] = (struct cfg_mem){CFG_MEM_MMIO, MiB(8), HPET_BASE, 0x1000};
+    add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_MMIO, MiB(8), DEV_BASE, 0x1000});
 }
 
 /* Renaming or unnaming gpos would also break rtos's bindings to it. */
@@ -164,16 +201,30 @@ static const struct bad_case {
     {"no RAM", no_ram, {"'gpos' has no RAM"}},
     {"unaligned RAM", ram_unaligned, {"'rtos' RAM", "size 0x2000800", "aligned"}},
     {"empty RAM", ram_empty, {"'rtos' RAM", "empty"}},
-    {"unknown kind", mem_bad_kind, {"'rtos' region", "unknown kind"}},
-    {"unaligned MMIO", mmio_unaligned, {"'rtos' MMIO", "host 0xfed00010", "aligned"}},
+    {"unknown kind", mem_bad_kind, {"'rtos' region (guest 0xe0000000", "unknown kind"}},
+    {"unaligned HPET", mmio_unaligned, {"'rtos' HPET", "host 0xfed00010", "aligned"}},
     {"guest-side overlap", guest_overlap,
      {"'rtos' RAM at guest [0x0, 0x2000000)", "'rtos' RAM at guest [0x1000000, 0x2000000)"}},
     {"MMIO over RAM", mmio_over_ram,
      {"'rtos' MMIO [0x8000000, 0x8001000)", "'gpos' RAM [0x8000000, 0x10000000)"}},
     {"MMIO over guest RAM", mmio_over_guest_ram,
      {"'rtos' RAM at guest [0x0, 0x2000000)", "'rtos' MMIO at guest [0x800000, 0x801000)"}},
-    {"MMIO shared", mmio_shared, {"'rtos' MMIO [0xfed00000, 0xfed01000)", "'gpos' MMIO [0xfed00000,"}},
+    {"MMIO shared", mmio_shared, {"'rtos' MMIO [0xe0000000, 0xe0001000)", "'gpos' MMIO [0xe0000000,"}},
     {"MMIO in hypervisor", mmio_in_hv, {"'rtos' MMIO [0x100000, 0x101000)", "hypervisor"}},
+    {"raw MMIO over the IOAPIC", mmio_ioapic, {"'rtos' MMIO [0xfec00000, 0xfec01000)", "IOAPIC"}},
+    {"raw MMIO over the LAPIC", mmio_lapic, {"'rtos' MMIO [0xfee00000, 0xfee01000)", "local APIC and MSI window"}},
+    {"raw MMIO in the MSI window", mmio_msi_window, {"'rtos' MMIO [0xfeeff000, 0xfef00000)", "MSI window"}},
+    {"raw HPET", mmio_hpet_raw, {"'rtos' MMIO [0xfed00000, 0xfed01000)", "the HPET", "CFG_MEM_HPET"}},
+    {"HPET region not the HPET page", hpet_not_page, {"'rtos' HPET", "host 0xfed01000", "not the HPET page"}},
+    {"HPET at another guest address", hpet_guest_moved, {"'rtos' HPET", "guest 0xe0000000", "not the HPET page"}},
+    {"HPET page without comparators", hpet_no_timers, {"'rtos' has the HPET page but no comparators"}},
+    {"HPET comparators without the page", hpet_timers_no_page, {"'gpos' has HPET comparators (hpet_timers 0x2)"}},
+    {"HPET comparator twice", hpet_timer_twice, {"HPET comparator 0 ", "'rtos'", "'gpos'"}},
+    {"PCI configuration ports", port_pci_config, {"'gpos' port range [0xcfc, 0xd00)", "PCI configuration"}},
+    {"reset control port", port_reset_cf9, {"'gpos' port range [0xcf9, 0xcfa)", "reset control 0xcf9"}},
+    {"fast A20 port", port_a20, {"'gpos' port range [0x90, 0x94)", "port 0x92"}},
+    {"keyboard controller port", port_kbc, {"'gpos' port range [0x60, 0x65)", "0x64"}},
+    {"NMI mask port", port_nmi_mask, {"'gpos' port range [0x71, 0x72)", "NMI mask"}},
     {"MMIO over free board RAM", mmio_board,
      {"'rtos' MMIO [0x12c00000, 0x12c01000)", "board RAM [0x100000,"}},
     {"bind without '/'", bind_no_slash, {"'rtos' rpc_bind 'gpos'", "partition/module"}},
@@ -275,6 +326,14 @@ static void edge_cases(struct hv_config *c)
     add_io(c, GPOS, (struct cfg_io){0x2F0, 8});  /* just below COM2 */
     add_io(c, GPOS, (struct cfg_io){0x300, 8});  /* just above COM2 */
     g->ioapic_pins[g->pin_count++] = 23;
+    static const struct cfg_io beside[] = {{0xCF0, 8}, {0xD00, 8}, {0x91, 1}, {0x93, 1},
+                                           {0x60, 4}, {0x65, 1}, {0x6F, 1}, {0x72, 2}};
+    for (size_t k = 0; k < sizeof beside / sizeof beside[0]; k++)
+        add_io(c, GPOS, beside[k]); /* around the machine-wide ports */
+    add_mem(c, GPOS, part(c, RTOS)->mem[1]); /* the HPET page shared, comparators split */
+    g->hpet_timers = 1u << 1 | 1u << 31;
+    add_mem(c, GPOS, (struct cfg_mem){CFG_MEM_MMIO, 0xFEBFF000, 0xFEBFF000, 0x1000}); /* just below the IOAPIC */
+    add_mem(c, GPOS, (struct cfg_mem){CFG_MEM_MMIO, 0xFEF00000, 0xFEF00000, 0x1000}); /* just above the MSI window */
     add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_RAM, MiB(32), MiB(96), MiB(32)}); /* guest and host abut */
     for (int k = 0; k < CFG_MAX_RPC; k++)
         g->rpc_serve[k] = k == 2 ? "net" : k % 2 ? "echo" : "sysinfo"; /* full array, no NULL */
@@ -288,4 +347,28 @@ TEST(config_edges_are_valid)
     CHECK_EQ(check(&cfg, &cap), 0);
     for (int i = 0; i < cap.count && i < MAX_MSGS; i++)
         unit_fail(__FILE__, __LINE__, cap.msg[i]);
+}
+
+TEST(config_mmio_conflict_with_machine_ranges)
+{
+    static const struct cfg_forbidden machine[] = {
+        {0xE0000000, MiB(256), "the PCIe ECAM window (MCFG)"},
+        {0xFED90000, 0x1000, "a DMA-remapping unit (DMAR)"},
+        {0xFFFC0000, 0x40000, "firmware-reserved memory (memory map type 2)"},
+    };
+    struct hv_config cfg = demo();
+    struct cfg_partition *g = part(&cfg, GPOS);
+    char msg[200] = "";
+    CHECK(!config_mmio_conflict(part(&cfg, RTOS), machine, 3, msg, sizeof msg)); /* its HPET is mediated */
+    add_mem(&cfg, GPOS, (struct cfg_mem){CFG_MEM_MMIO, 0xD0000000, 0xD0000000, 0x1000});
+    CHECK(!config_mmio_conflict(g, machine, 3, msg, sizeof msg));
+    add_mem(&cfg, GPOS, (struct cfg_mem){CFG_MEM_MMIO, 0xEFFFF000, 0xEFFFF000, 0x2000});
+    CHECK(config_mmio_conflict(g, machine, 3, msg, sizeof msg));
+    CHECK_STR(msg, "MMIO [0xeffff000, 0xf0001000) overlaps the PCIe ECAM window (MCFG) [0xe0000000, 0xf0000000)");
+    g->mem[g->mem_count - 1] = (struct cfg_mem){CFG_MEM_MMIO, 0xFED90000, 0xFED90000, 0x1000};
+    CHECK(config_mmio_conflict(g, machine, 3, msg, sizeof msg));
+    CHECK(strstr(msg, "DMA-remapping unit") != NULL);
+    g->mem[g->mem_count - 1] = (struct cfg_mem){CFG_MEM_MMIO, 0xFFFFF000, 0xFFFFF000, 0x1000};
+    CHECK(config_mmio_conflict(g, machine, 3, msg, sizeof msg));
+    CHECK(strstr(msg, "firmware-reserved memory") != NULL);
 }

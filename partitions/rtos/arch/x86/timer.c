@@ -2,6 +2,7 @@
  * (local APIC), IA-PC HPET Specification 1.0a section 2.3 (HPET), the
  * 82093AA IOAPIC datasheet (redirection table). */
 #include "partitions/rtos/arch/x86/timer.h"
+#include "partitions/rtos/arch/x86/timer_hpet.h"
 #include "partitions/common/console.h"
 #include "partitions/common/cpu.h"
 #include "partitions/common/lib.h"
@@ -40,6 +41,7 @@ uint16_t rtos_scope_port;
 #define IOAPIC_VER 0x01       /* [23:16] highest redirection entry */
 #define IOAPIC_REDTBL 0x10    /* entry n: 0x10 + 2n (low), +1 (high) */
 
+#define MSR_X2APIC_ISR0 0x810 /* in-service bits 0-31; vector v in 0x810 + v / 32 (SDM 11.12.1.2) */
 #define LVT_MASKED (1u << 16)
 #define LVT_TSC_DEADLINE (2u << 17) /* timer mode bits 18:17 (SDM 11.5.1) */
 #define SVR_ENABLE (1u << 8)
@@ -54,10 +56,23 @@ static uint64_t hpet_hz;
 static uint64_t hpet_per_tsc_q32; /* HPET ticks per TSC tick, 32.32 fixed point */
 static uint32_t t0_conf;          /* comparator 0 configuration, interrupt disabled */
 static uint32_t cmp_high;         /* comparator high half as last written */
+static uint32_t cmp_low;          /* comparator low half as last written */
 static int t0_enabled;
+static uint64_t hpet_deadline;    /* the TSC deadline comparator 0 holds, 0 = none */
+static uint64_t hpet_target;      /* ... as a counter value */
+static int backstop;              /* TSC-deadline mode usable beside the HPET (timer_arm) */
+static uint32_t hpet_writes;      /* register writes made: each one a VM exit under the hypervisor */
 
 static uint32_t hpet_read(uint32_t reg) { return mmio_read32(HPET_BASE + reg); }
-static void hpet_write(uint32_t reg, uint32_t v) { mmio_write32(HPET_BASE + reg, v); }
+
+/* Under the hypervisor the HPET page is read-only (the hypervisor checks
+ * and makes each write for us), so every write here costs a VM exit;
+ * reads stay direct. The count lets app=latency tell these exits apart. */
+static void hpet_write(uint32_t reg, uint32_t v)
+{
+    hpet_writes++;
+    mmio_write32(HPET_BASE + reg, v);
+}
 
 /* Two 32-bit reads of a 64-bit counter: retry if the high half moved in
  * between (the HPET spec's advice for 32-bit CPUs). */
@@ -174,7 +189,7 @@ static int hpet_timer_init(uint32_t pin)
               (pin << TN_ROUTE_SHIFT);
     hpet_write(HPET_T0_CONF, t0_conf);
     hpet_write(HPET_T0_CMP + 4, cmp_high = 0xFFFFFFFFu);
-    hpet_write(HPET_T0_CMP, 0xFFFFFFFFu);
+    hpet_write(HPET_T0_CMP, cmp_low = 0xFFFFFFFFu);
     hpet_per_tsc_q32 = (hpet_hz << 32) / tsc_hz;
     /* Fixed delivery, physical destination, active high, edge, unmasked. */
     ioapic_write(IOAPIC_REDTBL + 2 * pin + 1, apic_id << 24);
@@ -215,6 +230,14 @@ void timer_init(const struct options *o, uint64_t hv_tsc_hz)
         say("warning: timer=%s unavailable, using timer=%s", source == TIMER_TSC ? "hpet" : "tsc",
             source == TIMER_TSC ? "tsc" : "hpet");
     }
+    if (source == TIMER_HPET && (cpuid(1, 0).ecx & CPUID1_ECX_TSC_DEADLINE)) {
+        wrmsr(MSR_X2APIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER_TSC);
+        __asm__ __volatile__("mfence" ::: "memory"); /* mode before deadline (SDM 11.5.4.1) */
+        wrmsr(MSR_TSC_DEADLINE, 0);
+        backstop = 1;
+        say("timer: re-arms from the HPET interrupt go to the local APIC TSC-deadline timer (vector 0x%x)",
+            VEC_TIMER_TSC);
+    }
     rtos_scope_port = o->scope_port;
 }
 
@@ -227,15 +250,13 @@ uint32_t timer_apic_id(void) { return apic_id; }
  * never early on this account (at most one counter read late); +1 covers
  * the truncation of the conversion. A target the counter passed while
  * being written would never match (the comparator fires on equality), so
- * then the interrupt is raised by hand, a self-IPI (SDM 11.12.11). */
-static void hpet_arm(uint64_t deadline)
+ * then the interrupt is raised by hand, a self-IPI (SDM 11.12.11).
+ * Comparator 0 stays enabled once armed: a one-shot 64-bit comparator
+ * that fired does not fire again (HPET 1.0a 2.3.9.2.1), and one left
+ * armed for a cancelled deadline fires once, finding nothing due, which
+ * rtos_timer_isr() takes as it comes. */
+static void hpet_program(uint64_t deadline)
 {
-    if (!deadline) {
-        if (t0_enabled)
-            hpet_write(HPET_T0_CONF, t0_conf);
-        t0_enabled = 0;
-        return;
-    }
     uint64_t now = rdtsc(), counter = hpet_counter();
     int64_t delta = (int64_t)(deadline - now);
     if (delta <= 0) {
@@ -250,14 +271,45 @@ static void hpet_arm(uint64_t deadline)
      * ahead first so no intermediate value lies in the near future. */
     if (high != cmp_high)
         hpet_write(HPET_T0_CMP + 4, 0xFFFFFFFFu);
-    hpet_write(HPET_T0_CMP, (uint32_t)target);
+    hpet_write(HPET_T0_CMP, cmp_low = (uint32_t)target);
     if (high != cmp_high)
         hpet_write(HPET_T0_CMP + 4, cmp_high = high);
     if (!t0_enabled)
         hpet_write(HPET_T0_CONF, t0_conf | TN_INT_ENB);
     t0_enabled = 1;
+    hpet_deadline = deadline;
+    hpet_target = target;
     if ((int64_t)(hpet_counter() - target) >= 0)
         wrmsr(MSR_X2APIC_SELF_IPI, VEC_TIMER_HPET);
+}
+
+/* Whether the HPET's own interrupt is being served (its in-service bit,
+ * SDM 11.8.4): the timer ISR re-arms before its EOI. */
+static int in_hpet_interrupt(void)
+{
+    return (rdmsr(MSR_X2APIC_ISR0 + VEC_TIMER_HPET / 32) >> (VEC_TIMER_HPET % 32)) & 1;
+}
+
+/* A re-arm from the HPET interrupt itself (the next sleeper's deadline,
+ * once the woken task's has passed) would be an HPET write, a VM exit on
+ * the interrupt-to-task path; the local APIC's TSC-deadline timer (a
+ * pass-through MSR) takes it instead. Deadlines armed from task context
+ * go to the comparator; a deadline it already holds is not written again.
+ * Disarming writes nothing (see hpet_program). */
+static void hpet_arm(uint64_t deadline)
+{
+    if (!deadline) {
+        if (backstop)
+            wrmsr(MSR_TSC_DEADLINE, 0);
+        return;
+    }
+    if (backstop && in_hpet_interrupt()) {
+        wrmsr(MSR_TSC_DEADLINE, deadline);
+        return;
+    }
+    if (deadline == hpet_deadline && (int64_t)(hpet_counter() - hpet_target) < 0)
+        return;
+    hpet_program(deadline);
 }
 
 void timer_arm(uint64_t deadline)
@@ -268,6 +320,36 @@ void timer_arm(uint64_t deadline)
     else
         hpet_arm(deadline);
     port_irq_restore(s);
+}
+
+uint32_t timer_hpet_writes(void) { return hpet_writes; }
+
+/* Rewrites the comparator's low half with the value it holds: the
+ * comparator is unchanged, so the timer is not disturbed. */
+int timer_hpet_arm_cost(uint32_t n, uint64_t *min, uint64_t *avg, uint64_t *empty)
+{
+    if (source != TIMER_HPET || !n)
+        return -1;
+    uint64_t lo = ~0ull, sum = 0, e = ~0ull;
+    port_irq_state_t s = port_irq_save();
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t t0 = rdtsc_ordered(), t1 = rdtsc_ordered();
+        if (t1 - t0 < e)
+            e = t1 - t0;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t t0 = rdtsc_ordered();
+        hpet_write(HPET_T0_CMP, cmp_low);
+        uint64_t t = rdtsc_ordered() - t0 - e;
+        sum += t;
+        if (t < lo)
+            lo = t;
+    }
+    port_irq_restore(s);
+    *min = lo;
+    *avg = udiv64_32(sum, n, NULL);
+    *empty = e;
+    return 0;
 }
 
 uint64_t tsc_us_to_ticks(uint64_t us) { return udiv64_32(us * tsc_hz, 1000000, NULL); }
