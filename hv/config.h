@@ -85,6 +85,12 @@ struct cfg_partition {
 struct hv_config {
     const char *name;
     uint32_t cpu_count;                        /* CPUs the board has */
+    /* SMT threads per core (0 or 1: none), with the threads of a core
+     * consecutive in CPU index order: CPUs i and j are siblings when
+     * i / threads_per_core == j / threads_per_core. Two partitions on
+     * siblings are refused (they would share L1/L2 and the branch
+     * predictors); the boot check asks the CPU itself (CPUID 0BH). */
+    uint32_t threads_per_core;
     uint32_t ram_count;
     struct cfg_range ram[CFG_MAX_BOARD_RAM];   /* board RAM */
     struct cfg_range hypervisor;               /* RAM the hypervisor keeps (image, heap, modules) */
@@ -95,7 +101,8 @@ struct hv_config {
 extern const struct hv_config hv_config;
 
 /* Checks a configuration: names unique and non-empty, each partition has
- * CPUs, RAM and an image; no CPU beyond cpu_count or owned twice; RAM
+ * CPUs, RAM and an image; no CPU beyond cpu_count or owned twice, no
+ * two partitions on SMT siblings of one core (threads_per_core); RAM
  * regions page aligned, inside board RAM, outside the hypervisor's RAM
  * and not overlapping any other partition's RAM (host side) nor, within
  * a partition, each other (guest side); MMIO not overlapping RAM or other

@@ -234,6 +234,22 @@ static void check_partition_cpus(struct checker *c, uint32_t i, uint64_t board, 
     }
 }
 
+/* SMT siblings share L1/L2 and the predictors: one partition per core. */
+static void check_smt_siblings(struct checker *c, const uint8_t *owner)
+{
+    uint32_t tpc = c->cfg->threads_per_core;
+    char a[LABEL_MAX], b[LABEL_MAX];
+    if (tpc > CPU_MAX)
+        return problem(c, "threads_per_core %u is beyond %u", tpc, CPU_MAX);
+    for (uint32_t cpu = 0; tpc > 1 && cpu < CPU_MAX; cpu++) {
+        uint32_t first = cpu - cpu % tpc; /* the core's first thread */
+        for (uint32_t sib = first; sib < cpu; sib++)
+            if (owner[cpu] != NO_OWNER && owner[sib] != NO_OWNER && owner[cpu] != owner[sib])
+                problem(c, "CPU %u of %s and CPU %u of %s are SMT siblings of one core (threads_per_core %u)", sib,
+                        LABEL(c, owner[sib], a), cpu, LABEL(c, owner[cpu], b), tpc);
+    }
+}
+
 static void check_cpus(struct checker *c)
 {
     uint32_t n = c->cfg->cpu_count;
@@ -242,6 +258,7 @@ static void check_cpus(struct checker *c)
     memset(owner, NO_OWNER, sizeof owner);
     for (uint32_t i = 0; i < c->cfg->partition_count; i++)
         check_partition_cpus(c, i, board, owner);
+    check_smt_siblings(c, owner);
 }
 
 static void check_partition_pins(struct checker *c, uint32_t i, uint8_t *owner)

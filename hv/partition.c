@@ -10,6 +10,7 @@
 #include "arch/x86/platform.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/power.h"
+#include "arch/x86/topology.h"
 #include "arch/x86/x2apic.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
@@ -272,10 +273,31 @@ static bool load_kernel(struct partition *p, const struct boot_info *bi, char *e
     return true;
 }
 
+/* One partition per core (hv/config.h threads_per_core): the CPU's own
+ * topology is the truth here. Checked against the partitions set up
+ * before this one, so the first of two keeps its CPUs. */
+static bool check_smt_siblings(const struct partition *p, char *err, size_t errlen)
+{
+    uint32_t shift = topology_smt_shift();
+    for (uint32_t k = 0; shift && k < p->cpu_count; k++) {
+        for (uint32_t i = 0; i < p->id; i++) {
+            const struct partition *q = &partition_table[i];
+            for (uint32_t j = 0; j < q->cpu_count; j++) {
+                if (topology_same_core(p->apic_ids[k], q->apic_ids[j], shift)) {
+                    fmt_snprintf(err, errlen, "its CPU %u (APIC id %u) is an SMT sibling of CPU %u (APIC id %u) of %s",
+                                 p->cpus[k], p->apic_ids[k], q->cpus[j], q->apic_ids[j], q->label);
+                    return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
 static void setup_one(struct partition *p, const struct boot_info *bi)
 {
     char err[160];
-    bool ok = take_cpus(p, err, sizeof err) && check_devices(p, bi, err, sizeof err) &&
+    bool ok = take_cpus(p, err, sizeof err) && check_smt_siblings(p, err, sizeof err) && check_devices(p, bi, err, sizeof err) &&
               take_ram(p, bi, err, sizeof err) &&
               build_tables(p, err, sizeof err) && load_kernel(p, bi, err, sizeof err);
     if (!ok) {

@@ -73,6 +73,7 @@ static void port_empty(struct hv_config *c) { part(c, GPOS)->io[0].count = 0; }
 static void pin_twice(struct hv_config *c) { part(c, GPOS)->ioapic_pins[0] = 20; }
 static void pin_twice_own(struct hv_config *c) { part(c, RTOS)->ioapic_pins[1] = 20; }
 static void pin_beyond(struct hv_config *c) { part(c, GPOS)->ioapic_pins[0] = 24; }
+static void smt_siblings(struct hv_config *c) { c->threads_per_core = 2; } /* gpos CPU 0, rtos CPU 1: one core */
 static void no_image(struct hv_config *c) { part(c, GPOS)->image = NULL; }
 static void empty_image(struct hv_config *c) { part(c, RTOS)->image = ""; }
 static void no_ram(struct hv_config *c) { part(c, GPOS)->mem_count = 0; }
@@ -174,6 +175,8 @@ static const struct bad_case {
     void (*mutate)(struct hv_config *cfg);
     const char *expect[4]; /* substrings of the one message */
 } bad_cases[] = {
+    {"partitions on SMT siblings", smt_siblings,
+     {"CPU 0 of partition 'gpos'", "CPU 1 of partition 'rtos'", "SMT siblings", "threads_per_core 2"}},
     {"host RAM overlap", ram_overlap,
      {"'rtos' RAM [0x4000000, 0x6000000)", "'gpos' RAM [0x5000000, 0xd000000)"}},
     {"host RAM twice in one partition", ram_alias,
@@ -319,6 +322,8 @@ static void edge_cases(struct hv_config *c)
     struct cfg_partition *g = part(c, GPOS);
     c->cpu_count = 64;
     g->cpus |= 1ull << 63;
+    c->threads_per_core = 2; /* cores {0, 1}, {2, 3} ... {62, 63}: rtos alone on core 1 */
+    part(c, RTOS)->cpus = 1ull << 2;
     c->ram[1].size = MiB(255); /* board RAM [1M, 256M) + [256M, 512M): abutting */
     add_board(c, (struct cfg_range){MiB(256), MiB(256)});
     g->mem[0].size = MiB(160); /* [128M, 288M) spans both ranges */
