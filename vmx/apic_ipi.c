@@ -1,24 +1,30 @@
-/* Guest IPIs: validated by apic_ipi_check() (vmx/apic_ipi_check.c), then
- * sent for real (INIT and SIPI emulated, see apic_ipi.h), or the
+/* Guest IPIs: planned by apic_ipi_plan() (vmx/apic_ipi_check.c), then
+ * delivered to the partition's own target CPUs one by one (fixed as real
+ * IPIs, NMIs queued, INIT and SIPI emulated, see apic_ipi.h), or the
  * partition is stopped. */
 #include "vmx/apic_ipi.h"
 
+#include "arch/x86/cpu.h"
+#include "arch/x86/extable.h"
+#include "hv/console.h"
 #include "hv/partition.h"
 #include "hv/percpu.h"
+#include "vmx/nmi.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_asm.h"
 
 #define ICR_DELIVERY(icr) (((uint32_t)(icr) >> 8) & 7)
-#define ICR_LOGICAL (1u << 11)
-#define ICR_SHORTHAND(icr) (((uint32_t)(icr) >> 18) & 3)
-#define ICR_DEST(icr) ((uint32_t)((icr) >> 32))
+#define DM_NMI 4
 #define DM_INIT 5
 #define DM_STARTUP 6
 #define SIPI_PENDING 0x100u
 #define MSR_X2APIC_ICR 0x830
+#define GP_LOG_LIMIT 4
 
-static void send_icr(uint64_t icr)
-{
-    __asm__ __volatile__("wrmsr" ::"c"(MSR_X2APIC_ICR), "a"((uint32_t)icr), "d"((uint32_t)(icr >> 32)));
-}
+static uint32_t gp_logged[HV_MAX_CPUS];
+
+/* The hypervisor's own IPIs to a partition's CPUs (values it built). */
+static void send_icr(uint64_t icr) { wrmsr(MSR_X2APIC_ICR, icr); }
 
 static int my_slot(const struct vcpu *v) { return partition_cpu_slot(v->partition, v->apic_id); }
 
@@ -57,50 +63,56 @@ static void sipi_sibling(struct partition *p, uint32_t k, uint8_t vector)
     send_icr(((uint64_t)p->apic_ids[k] << 32) | (6u << 8) | (1u << 14) | vector);
 }
 
-/* Targets of an already validated INIT/SIPI: its destination (physical
- * or x2APIC logical) or, for a shorthand, all its CPUs but the sender. */
-static bool is_target(uint64_t icr, uint32_t apic_id, uint32_t self)
-{
-    if (ICR_SHORTHAND(icr))
-        return apic_id != self;
-    if (!((uint32_t)icr & ICR_LOGICAL))
-        return apic_id == ICR_DEST(icr) || ICR_DEST(icr) == 0xFFFFFFFFu;
-    return (ICR_DEST(icr) >> 16) == (apic_id >> 4) && (ICR_DEST(icr) & (1u << (apic_id & 15)));
-}
-
-static void init_or_sipi(struct vcpu *v, uint64_t icr)
-{
-    struct partition *p = v->partition;
-    for (uint32_t k = 0; k < p->cpu_count; k++) {
-        if (p->apic_ids[k] == v->apic_id || !is_target(icr, p->apic_ids[k], v->apic_id))
-            continue;
-        if (ICR_DELIVERY(icr) == DM_INIT)
-            init_sibling(p, k);
-        else
-            sipi_sibling(p, k, (uint8_t)icr);
-    }
-}
-
-static bool partition_owns(const void *ctx, uint32_t apic_id)
-{
-    return partition_owns_apic_id((const struct partition *)ctx, apic_id);
-}
-
 static const char *const delivery_names[8] = {"fixed", "lowest-priority", "SMI", "reserved",
                                               "NMI",   "INIT",            "SIPI", "reserved"};
 
-void apic_ipi_from_guest(struct vcpu *v, uint64_t icr)
+static void log_gp(const struct vcpu *v, const char *why, uint64_t icr)
 {
-    const struct partition *p = v->partition;
-    uint32_t bad;
-    const char *why = apic_ipi_check(icr, partition_owns, p, p->cpu_count == percpu_online_count(), &bad);
-    if (why) {
-        const char *owner = apic_id_owner(bad);
-        partition_stop_current(-1, "IPI refused: %s to APIC id %u%s%s: %s (ICR 0x%lx)", delivery_names[ICR_DELIVERY(icr)],
-                               bad, owner ? ", owned by " : "", owner ? owner : "", why, icr);
+    if (gp_logged[v->cpu % HV_MAX_CPUS]++ < GP_LOG_LIMIT)
+        printk("%s cpu %u: IPI (ICR 0x%lx) at RIP 0x%lx: %s: #GP injected", v->partition->label, v->cpu, icr,
+               vmread(VMCS_GUEST_RIP), why);
+}
+
+/* One target CPU k of an allowed IPI. False when the CPU refused the
+ * IPI built from the guest's vector and modes (then #GP, as it would
+ * have been for the guest's own WRMSR). */
+static bool deliver(struct vcpu *v, uint64_t icr, const struct ipi_plan *plan, uint32_t k)
+{
+    struct partition *p = v->partition;
+    switch (plan->delivery) {
+    case DM_NMI:
+        nmi_queue_for_guest(p, p->apic_ids[k]);
+        return true;
+    case DM_INIT:
+        init_sibling(p, k);
+        return true;
+    case DM_STARTUP:
+        sipi_sibling(p, k, (uint8_t)icr);
+        return true;
+    default:
+        return wrmsr_safe(MSR_X2APIC_ICR, apic_ipi_physical(icr, plan->delivery, p->apic_ids[k])) == 0;
     }
-    if (ICR_DELIVERY(icr) == DM_INIT || ICR_DELIVERY(icr) == DM_STARTUP)
-        init_or_sipi(v, icr);
-    else
-        send_icr(icr);
+}
+
+bool apic_ipi_from_guest(struct vcpu *v, uint64_t icr)
+{
+    struct partition *p = v->partition;
+    struct ipi_plan plan;
+    apic_ipi_plan(icr, p->apic_ids, p->cpu_count, (uint32_t)my_slot(v), &plan);
+    if (plan.verdict == IPI_GP) {
+        log_gp(v, plan.why, icr);
+        return false;
+    }
+    if (plan.verdict == IPI_REFUSE) {
+        const char *owner = apic_id_owner(plan.bad_apic_id);
+        partition_stop_current(-1, "IPI refused: %s to APIC id %u%s%s: %s (ICR 0x%lx)", delivery_names[ICR_DELIVERY(icr)],
+                               plan.bad_apic_id, owner ? ", owned by " : "", owner ? owner : "", plan.why, icr);
+    }
+    for (uint32_t k = 0; k < p->cpu_count; k++) {
+        if ((plan.targets & (1u << k)) && !deliver(v, icr, &plan, k)) {
+            log_gp(v, "the CPU refused the IPI (fault caught in the hypervisor)", icr);
+            return false;
+        }
+    }
+    return true;
 }

@@ -5,10 +5,12 @@
 
 #include "vmx/vcpu.h"
 
-/* Sends the IPI when every target belongs to the partition and the
- * delivery mode is allowed; otherwise stops the partition with the
- * reason. Pure decision logic is in apic_ipi_check(). */
-void apic_ipi_from_guest(struct vcpu *v, uint64_t icr);
+/* Delivers a guest's ICR write to the targets apic_ipi_plan() finds
+ * among the partition's own CPUs: fixed IPIs as real ones, NMIs through
+ * nmi_queue_for_guest(), INIT and SIPI emulated (below). Returns false
+ * when the write gets #GP instead (reserved bits, or the CPU refused the
+ * IPI); stops the partition when the write is refused. */
+bool apic_ipi_from_guest(struct vcpu *v, uint64_t icr);
 
 /* INIT and SIPI among the partition's own CPUs are emulated: a real INIT
  * stays pending in VMX operation on some implementations (Bochs re-delivers
@@ -20,9 +22,27 @@ bool apic_ipi_take_init(struct vcpu *v);
 void apic_ipi_parked(struct vcpu *v);
 void apic_ipi_started(struct vcpu *v);
 
-/* Returns NULL when allowed, else the reason. owns(apic_id) tells whether
- * the partition owns an APIC id; all_cpus whether it owns every CPU. */
-const char *apic_ipi_check(uint64_t icr, bool (*owns)(const void *ctx, uint32_t apic_id), const void *ctx,
-                           bool all_cpus, uint32_t *bad_apic_id);
+enum ipi_verdict {
+    IPI_SEND,   /* deliver to plan.targets (possibly none) */
+    IPI_GP,     /* reserved bits: #GP, as the x2APIC gives */
+    IPI_REFUSE, /* SMI, reserved mode, INIT/SIPI to self, a foreign target: stop */
+};
+
+struct ipi_plan {
+    enum ipi_verdict verdict;
+    const char *why;      /* IPI_GP, IPI_REFUSE */
+    uint32_t bad_apic_id; /* IPI_REFUSE: the foreign target (else the ICR's destination) */
+    uint32_t delivery;    /* delivery mode to send: lowest priority becomes fixed */
+    uint32_t targets;     /* bit k: the partition's CPU k (own_apic_ids[k]) */
+};
+
+/* The pure decision (vmx/apic_ipi_check.c) for a write of icr by the
+ * partition's CPU self_slot, the partition owning own_apic_ids[0..own_count). */
+void apic_ipi_plan(uint64_t icr, const uint32_t *own_apic_ids, uint32_t own_count, uint32_t self_slot,
+                   struct ipi_plan *plan);
+
+/* The ICR value that sends icr's vector, level and trigger mode with
+ * `delivery` to one CPU by physical destination. */
+uint64_t apic_ipi_physical(uint64_t icr, uint32_t delivery, uint32_t apic_id);
 
 #endif

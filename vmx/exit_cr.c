@@ -3,10 +3,14 @@
  * hidden), and XSETBV, which always exits (Intel SDM Vol. 3C 26.1.3).
  * Exit qualification for CR access: Table 28-3. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/extable.h"
+#include "hv/console.h"
+#include "hv/percpu.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
+#include "vmx/xcr0_check.h"
 
 #define MSR_VMX_CR0_FIXED1 0x487
 #define MSR_VMX_CR4_FIXED1 0x489
@@ -85,32 +89,31 @@ void exit_cr_access(struct vcpu *v, uint64_t q)
     vmx_advance_rip();
 }
 
-/* XCR0 rules (SDM Vol. 1 13.3): x87 always on, AVX needs SSE, the AVX-512
- * state components together and with AVX, only supported components. */
-static bool xcr0_valid(uint64_t xcr0)
-{
-    struct cpuid_regs r = cpuid(0xD, 0);
-    uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
-    const uint64_t x87 = 1, sse = 2, avx = 4, avx512 = 0xE0;
-    if (!(xcr0 & x87) || (xcr0 & ~supported))
-        return false;
-    if ((xcr0 & avx) && !(xcr0 & sse))
-        return false;
-    if ((xcr0 & avx512) && ((xcr0 & avx512) != avx512 || !(xcr0 & avx)))
-        return false;
-    return true;
-}
+/* XSETBV: XCR0 is checked against the SDM's rules (vmx/xcr0_check.c), as
+ * the CPU checks it, then set through the fault-safe path: whatever the
+ * CPU still refuses (an XCR index other than 0, a rule of a later CPU)
+ * faults in root mode, is caught there and becomes the guest's #GP, as
+ * it would have been without the hypervisor. One partition per CPU: the
+ * guest's XCR0 can simply be the CPU's. */
+#define XSETBV_LOG_LIMIT 4
+static uint32_t xsetbv_faults_logged[HV_MAX_CPUS];
 
 void exit_xsetbv(struct vcpu *v, uint64_t q)
 {
     (void)q;
     uint32_t index = (uint32_t)v->regs.gpr[GPR_RCX];
     uint64_t value = (v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
-    if (index != 0 || !xcr0_valid(value)) {
+    struct cpuid_regs r = cpuid(0xD, 0);
+    if (index == 0 && !xcr0_valid(value, ((uint64_t)r.edx << 32) | r.eax)) {
         vmx_inject_gp();
         return;
     }
-    /* One partition per CPU: the guest's XCR0 can simply be the CPU's. */
-    __asm__ __volatile__("xsetbv" ::"c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+    if (xsetbv_safe(index, value) != 0) {
+        if (xsetbv_faults_logged[v->cpu % HV_MAX_CPUS]++ < XSETBV_LOG_LIMIT)
+            printk("%s cpu %u: XSETBV XCR%u := 0x%lx refused by the CPU (fault caught in the hypervisor): #GP injected",
+                   v->partition->label, v->cpu, index, value);
+        vmx_inject_gp();
+        return;
+    }
     vmx_advance_rip();
 }

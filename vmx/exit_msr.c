@@ -1,10 +1,15 @@
 /* RDMSR/WRMSR of MSRs the bitmap traps (vmx/msr_policy.c says which and
  * why). Refusals inject #GP, as hardware does for a reserved MSR or bit,
- * and are logged (the first few per CPU). */
+ * and are logged (the first few per CPU). Every RDMSR/WRMSR executed
+ * here on the guest's behalf goes through the fault-safe accessors
+ * (arch/x86/extable.h): an MSR or value this CPU refuses becomes the
+ * guest's #GP, never a fault of the hypervisor. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/extable.h"
 #include "hv/console.h"
 #include "vmx/apic_ipi.h"
 #include "vmx/exit.h"
+#include "vmx/lvt_check.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
 
@@ -24,6 +29,7 @@
 #define MSR_MTRR_LAST 0x26F
 #define MSR_MTRR_DEF_TYPE 0x2FF
 #define MSR_X2APIC_ICR 0x830
+#define CPUID7_EBX_TSC_ADJUST (1u << 1)
 #define MSR_EFER_NR 0xC0000080
 #define FC_LOCKED 1u
 #define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11)) /* SCE, LME, NXE */
@@ -48,23 +54,29 @@ static void refuse(struct vcpu *v, const char *what, uint32_t msr, uint64_t valu
 
 static bool is_vmx_msr(uint32_t msr) { return msr == MSR_FEATURE_CONTROL || (msr >= MSR_VMX_FIRST && msr <= MSR_VMX_LAST); }
 
+/* IA32_TSC_ADJUST exists when CPUID.(EAX=7,ECX=0):EBX[1] says so (SDM
+ * Vol. 3B 17.17.3; the partition sees that bit as is); else #GP. */
+static bool has_tsc_adjust(void) { return cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & CPUID7_EBX_TSC_ADJUST); }
+
 void exit_rdmsr(struct vcpu *v, uint64_t q)
 {
     (void)q;
     uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
     uint64_t value;
-    if (msr == MSR_FEATURE_CONTROL)
+    if (msr == MSR_FEATURE_CONTROL) {
         value = FC_LOCKED; /* locked with VMX off, like firmware that disabled it */
-    else if (msr == MSR_APIC_BASE || msr == MSR_TSC_ADJUST || msr == MSR_X2APIC_ICR)
-        value = rdmsr(msr);
-    else if (msr == MSR_EFER_NR)
+    } else if (msr == MSR_APIC_BASE || (msr == MSR_TSC_ADJUST && has_tsc_adjust()) || msr == MSR_X2APIC_ICR) {
+        if (rdmsr_safe(msr, &value) != 0)
+            return refuse(v, "read refused by the CPU of", msr, 0);
+    } else if (msr == MSR_EFER_NR) {
         value = vmread(VMCS_GUEST_EFER);
-    else if (msr == MSR_ARCH_CAPABILITIES)
+    } else if (msr == MSR_ARCH_CAPABILITIES) {
         value = ARCH_CAP_XAPIC_DISABLE; /* only what is known about a partition's CPU: */
-    else if (msr == MSR_XAPIC_DISABLE_STATUS)
+    } else if (msr == MSR_XAPIC_DISABLE_STATUS) {
         value = LEGACY_XAPIC_DISABLED; /* its LAPIC stays in x2APIC mode (SDM Vol. 3A 11.12.1) */
-    else
+    } else {
         return refuse(v, is_vmx_msr(msr) ? "refused read of VMX" : "refused read of unknown", msr, 0);
+    }
     v->regs.gpr[GPR_RAX] = (uint32_t)value;
     v->regs.gpr[GPR_RDX] = value >> 32;
     vmx_advance_rip();
@@ -101,10 +113,31 @@ static bool write_refused(struct vcpu *v, uint32_t msr, uint64_t value, const ch
         return false; /* how an OS asks for the microcode revision (SDM Vol. 3A 10.11.7.1) */
     if (msr == MSR_TSC || msr == MSR_TSC_ADJUST || msr == MSR_MISC_ENABLE ||
         (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST) || msr == MSR_MTRR_DEF_TYPE) {
+        /* Ignored, but only if the MSR exists on this CPU: the range
+         * 0x200-0x26F has holes, and TSC_ADJUST is a feature. */
+        uint64_t current;
+        *why = "refused write (no such MSR on this CPU) to";
+        if ((msr == MSR_TSC_ADJUST && !has_tsc_adjust()) || rdmsr_safe(msr, &current) != 0)
+            return true;
         log_limited(v, "ignored write (shared timing/cache state) to", msr, value);
         return false;
     }
     return true;
+}
+
+/* A write to an LVT register (vmx/lvt_check.c decides). */
+static void write_lvt(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+    const char *why;
+    enum lvt_verdict verdict = lvt_check(msr, value, &why);
+    if (verdict == LVT_REFUSE)
+        partition_stop_current(-1, "LVT %s (MSR 0x%x) write 0x%lx refused: %s would reach beyond its CPU",
+                               lvt_name(msr), msr, value, why);
+    if (verdict == LVT_GP)
+        return refuse(v, "refused write (reserved bits) to LVT", msr, value);
+    if (wrmsr_safe(msr, value) != 0)
+        return refuse(v, "write refused by the CPU to LVT", msr, value);
+    vmx_advance_rip();
 }
 
 void exit_wrmsr(struct vcpu *v, uint64_t q)
@@ -113,8 +146,11 @@ void exit_wrmsr(struct vcpu *v, uint64_t q)
     uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
     uint64_t value = (v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
     const char *why;
+    if (lvt_name(msr))
+        return write_lvt(v, msr, value);
     if (msr == MSR_X2APIC_ICR) {
-        apic_ipi_from_guest(v, value); /* stops the partition if refused */
+        if (!apic_ipi_from_guest(v, value)) /* stops the partition if refused */
+            return vmx_inject_gp();         /* logged there */
     } else if (write_refused(v, msr, value, &why)) {
         return refuse(v, why, msr, value);
     }

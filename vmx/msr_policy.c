@@ -2,8 +2,8 @@
  * per MSR or range (in the style of Jailhouse's MSR lists). The goals:
  * the RTOS's timer path (TSC_DEADLINE, EOI, TPR) never exits; the
  * hypervisor keeps control of what isolates partitions (APIC mode, EFER,
- * VMX, IPIs, TSC). Every partition owns its CPUs outright, so per-CPU
- * state it passes through affects only itself. vmx/bitmaps.c turns this
+ * VMX, IPIs and LVT delivery modes, TSC). Every partition owns its CPUs
+ * outright, so per-CPU state it passes through affects only itself. vmx/bitmaps.c turns this
  * into the MSR bitmap (SDM Vol. 3C 25.6.9); MSRs not listed exit both
  * ways and go to the MSR exit handler. Sorted, no overlaps (tested). */
 #include "vmx/bitmaps.h"
@@ -39,9 +39,10 @@ const struct msr_rule msr_policy[] = {
     {0x80F,      0x80F,      BOTH,  "x2APIC SVR: spurious vector and software enable of its own LAPIC"},
     {0x810,      0x827,      READ,  "x2APIC ISR, TMR, IRR: read-only interrupt state"},
     {0x828,      0x828,      BOTH,  "x2APIC ESR: its own LAPIC's error status"},
-    {0x82F,      0x82F,      BOTH,  "x2APIC LVT CMCI: its own LAPIC"},
+    {0x82F,      0x82F,      READ,  "x2APIC LVT CMCI: writes exit, no SMI/INIT/ExtINT delivery (vmx/lvt_check.c)"},
     {0x830,      0x830,      NONE,  "x2APIC ICR: IPIs are checked against the partition's CPUs"},
-    {0x832,      0x838,      BOTH,  "x2APIC LVT timer..error, initial count: its own LAPIC"},
+    {0x832,      0x837,      READ,  "x2APIC LVT timer, thermal, perf, LINT0/1, error: writes exit, as for CMCI"},
+    {0x838,      0x838,      BOTH,  "x2APIC timer initial count: its own LAPIC's timer"},
     {0x839,      0x839,      READ,  "x2APIC timer current count: read-only"},
     {0x83E,      0x83E,      BOTH,  "x2APIC timer divide configuration: its own LAPIC"},
     {0x83F,      0x83F,      BOTH,  "x2APIC SELF_IPI: targets only its own CPU"},

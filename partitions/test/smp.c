@@ -15,6 +15,7 @@
 #define ICR_INIT 0x4500u     /* INIT, assert, edge, physical */
 #define ICR_SIPI 0x4600u     /* start-up; OR in the vector */
 #define SIPI_VECTOR (SMP_TRAMPOLINE >> 12)
+#define ICR_ALL_BUT_SELF (3u << 18) /* destination shorthand */
 #define CPUID1_EDX_HTT (1u << 28)
 #define NONE 0xFFFFFFFFu
 
@@ -80,6 +81,26 @@ static int start_ap(uint32_t i)
     return ok;
 }
 
+/* The same sequence for every AP at once, by the shorthand "all excluding
+ * self" (as many kernels do); returns how many checked in. */
+static uint32_t start_all_by_shorthand(void)
+{
+    uint32_t n = 0;
+    send_ipi(0, ICR_INIT | ICR_ALL_BUT_SELF);
+    tsc_wait_until(rdtsc() + tsc_ticks_ms(10));
+    send_ipi(0, ICR_SIPI | SIPI_VECTOR | ICR_ALL_BUT_SELF);
+    tsc_wait_until(rdtsc() + tsc_ticks_us(200));
+    if (smp_cpus_up() < ntargets + 1)
+        send_ipi(0, ICR_SIPI | SIPI_VECTOR | ICR_ALL_BUT_SELF);
+    for (uint32_t i = 0; i < ntargets; i++) {
+        if (wait_up(i, tsc_ticks_ms(100)))
+            n++;
+        else
+            say("smp: cpu %u did not start", target[i]);
+    }
+    return n;
+}
+
 /* Fills target[] with every APIC id but our own; returns the CPU count. */
 static uint32_t find_targets(const struct hv_partition_info *info)
 {
@@ -118,6 +139,11 @@ void smp_start(const struct options *o, const struct hv_partition_info *info)
     memcpy(t, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
     memcpy(t + (ap_tramp_gdtr - ap_tramp_start), &gdtr, sizeof gdtr);
 
+    if (o->attack && kstreq(o->attack, "smp-broadcast")) { /* attacks_intr.c */
+        n += start_all_by_shorthand();
+        say("smp: %u/%u cpus up (started by shorthand)", n, total);
+        return;
+    }
     for (uint32_t i = 0; i < ntargets; i++) {
         if (start_ap(i))
             n++;
