@@ -12,6 +12,11 @@
  *   which stays on its CPU;
  * - NMI, to its own CPU (Linux: LINT1 on the boot CPU, perf counters for
  *   its watchdog).
+ * A fixed LINT0/LINT1 entry must be edge-triggered: a level-triggered
+ * one sets the vector's TMR bit, and its EOI is then broadcast to the
+ * IOAPIC, clearing Remote-IRR of every entry with that vector — another
+ * partition's included (SDM 10.8.5; vmx/ioapic_check.c keeps IOAPIC
+ * level vectors apart for the same reason).
  * SMI (into firmware shared by all partitions), INIT (a reset the
  * hypervisor does not see coming), ExtINT (a vector taken from the legacy
  * 8259, shared) and the reserved modes are refused: the partition stops. */
@@ -79,6 +84,10 @@ enum lvt_verdict lvt_check(uint32_t msr, uint64_t value, const char **why)
     if ((value & LVT_MASKED) || !(lvts[i].defined & LVT_DELIVERY_MODE))
         return LVT_WRITE;
     uint32_t dm = (uint32_t)((value & LVT_DELIVERY_MODE) >> 8);
+    if (dm == DM_FIXED && (value & LVT_TRIGGER_MODE)) {
+        *why = "level-triggered fixed delivery (its EOI would reach other partitions' IOAPIC entries)";
+        return LVT_REFUSE;
+    }
     if (dm == DM_FIXED || dm == DM_NMI)
         return LVT_WRITE;
     *why = refused_modes[dm];

@@ -56,7 +56,8 @@ TEST(what_an_os_writes_is_allowed)
     CHECK_EQ(check(TIMER, (2u << 17) | 0xEC), LVT_WRITE); /* TSC-deadline */
     CHECK_EQ(check(TIMER, (1u << 17) | 0xEC), LVT_WRITE); /* periodic */
     CHECK_EQ(check(TIMER, MASKED | 0xEC), LVT_WRITE);
-    CHECK_EQ(check(LINT0, FIXED | LEVEL | POLARITY | 0x31), LVT_WRITE);
+    CHECK_EQ(check(LINT0, FIXED | POLARITY | 0x31), LVT_WRITE);
+    CHECK_EQ(check(LINT0, FIXED | LEVEL | POLARITY | 0x31 | MASKED), LVT_WRITE);
 }
 
 /* SDM 10.5.2/10.5.3: the LAPIC itself flags vectors 0-15 (ESR), on its CPU. */
@@ -86,6 +87,16 @@ TEST(unmasked_smi_init_extint_refused)
 }
 
 /* SDM 10.12.1.3: WRMSR setting a reserved bit of an x2APIC register #GPs. */
+TEST(level_triggered_fixed_lint_refused)
+{
+    /* Its EOI would be broadcast to the IOAPIC and clear Remote-IRR of
+     * another partition's level entry with the same vector. */
+    const char *why;
+    CHECK_EQ(lvt_check(LINT0, FIXED | LEVEL | 0x31, &why), LVT_REFUSE);
+    CHECK(why && strstr(why, "level-triggered"));
+    CHECK_EQ(lvt_check(LINT1, FIXED | LEVEL | 0x32, &why), LVT_REFUSE);
+}
+
 TEST(reserved_bits_give_gp)
 {
     CHECK_EQ(check(LINT0, 1ull << 32), LVT_GP);       /* high half */
