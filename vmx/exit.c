@@ -4,48 +4,109 @@
 #include "vmx/exit.h"
 
 #include "arch/x86/cpu.h"
-#include "arch/x86/exceptions.h"
 #include "hv/console.h"
 #include "hv/percpu.h"
 #include "vmx/apic_ipi.h"
+#include "vmx/nmi.h"
+#include "vmx/nmi_policy.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
 
-#define BLOCKING_SMI_NMI 0xCu /* interruptibility bits 2 and 3 (SDM 25.4.2) */
-
-#define BLOCKING_STI_MOVSS 0x3u /* interruptibility bits 0 and 1 */
+#define BLOCKING_STI_MOVSS (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS)
 
 void vmx_advance_rip(void) { vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN)); }
 
+/* An exception as the CPU itself would deliver it: in real mode
+ * (unrestricted guest, CR0.PE = 0) none pushes an error code, and asking
+ * for one fails the VM entry (SDM Vol. 3C 27.2.1.3). */
 static void inject(uint32_t info, uint32_t error)
 {
+    if (info & INTR_DELIVER_ERROR) {
+        info = intr_info_for_guest_mode(info, vmread(VMCS_GUEST_CR0));
+        if (info & INTR_DELIVER_ERROR)
+            vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
+    }
     vmwrite(VMCS_ENTRY_INTR_INFO, info | INTR_INFO_VALID);
-    if (info & INTR_DELIVER_ERROR)
-        vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
 }
 
 void vmx_inject_gp(void) { inject(INTR_TYPE_HW_EXCEPTION | INTR_DELIVER_ERROR | 13, 0); }
 void vmx_inject_ud(void) { inject(INTR_TYPE_HW_EXCEPTION | 6, 0); }
-void vmx_inject_nmi(void) { inject(INTR_TYPE_NMI | 2, 0); }
 
-/* An NMI while the guest ran: the hypervisor's own signal (a stop
- * request, a panic) or one meant for the guest, which it then gets. */
+/* NMIs go through the vCPU's queue: at most one per entry, none while
+ * the guest blocks them (vmx/nmi.c). */
+void vmx_inject_nmi(void)
+{
+    struct vcpu *v = vcpu_current();
+    nmi_queue_for_guest(v->partition, v->apic_id);
+}
+
+/* An exit that interrupted the delivery of an event (SDM Vol. 3C
+ * 28.2.4) leaves it in the IDT-vectoring information: it is delivered
+ * again at the next entry, else it would be lost (an external interrupt
+ * already taken from the APIC, an NMI, an exception). Only exits that
+ * are not instructions can come during a delivery (instruction exits
+ * such as CPUID come at an instruction boundary, and pay nothing for
+ * this): the handlers of those that resume the guest call it first. An
+ * EPT violation then came from the delivery itself (the guest's IDT, GDT
+ * or stack outside its RAM), not from the instruction at RIP, which the
+ * MMIO emulation would otherwise carry out: the partition stops. */
+static void redeliver_interrupted_event(uint32_t basic)
+{
+    uint32_t vectoring = (uint32_t)vmread(VMCS_IDT_VECTORING_INFO);
+    if (!(vectoring & INTR_INFO_VALID))
+        return;
+    if (basic == EXIT_EPT_VIOLATION)
+        partition_stop_current(-1, "delivery of event 0x%x touched GPA 0x%lx: not memory of this partition (RIP 0x%lx)",
+                               vectoring, vmread(VMCS_GUEST_PHYS_ADDR), vmread(VMCS_GUEST_RIP));
+    uint32_t info = intr_info_redeliver(vectoring);
+    /* An exit during NMI delivery leaves virtual-NMI blocking set, with
+     * which injecting it fails the entry (27.3.1.5). */
+    if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~(uint64_t)BLOCKING_BY_NMI);
+    if (info & INTR_DELIVER_ERROR)
+        vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_IDT_VECTORING_ERROR));
+    if (intr_info_needs_instr_len(info))
+        vmwrite(VMCS_ENTRY_INSTR_LEN, vmread(VMCS_EXIT_INSTR_LEN));
+    vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+/* A physical NMI while the guest ran (the exception bitmap is empty, so
+ * nothing else exits with this reason): the hypervisor's own signal or
+ * one for the guest, which is queued (vmx/nmi.h). */
 static void exit_exception_nmi(struct vcpu *v, uint64_t q)
 {
     (void)q;
     uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
-    if ((info & 0x7FF) != (INTR_TYPE_NMI | 2))
+    if ((info & (INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK)) != (INTR_TYPE_NMI | NMI_VECTOR))
         partition_stop_current(-1, "unexpected exception exit (interruption info 0x%x)", info);
-    if (nmi_stop_requested)
-        cpu_stop_forever();
-    if (partition_stop_pending(v))
-        return;
-    if (apic_ipi_take_init(v)) { /* an INIT from a sibling CPU */
-        vmcs_enter_wait_for_sipi();
-        return;
-    }
-    vmx_inject_nmi();
+    redeliver_interrupted_event(EXIT_EXCEPTION_NMI);
+    nmi_exit(v);
+}
+
+/* NMI-window exiting is on only while an NMI is queued: the guest can
+ * take it now, and nmi_before_entry injects it. */
+static void exit_nmi_window(struct vcpu *v, uint64_t q)
+{
+    (void)v, (void)q;
+    redeliver_interrupted_event(EXIT_NMI_WINDOW);
+}
+
+/* Forced by an NMI that came while this CPU was in root mode
+ * (nmi_in_root_mode): whatever it brought is taken now. */
+static void exit_preemption_timer(struct vcpu *v, uint64_t q)
+{
+    (void)q;
+    redeliver_interrupted_event(EXIT_PREEMPTION_TIMER);
+    nmi_forced_exit(v);
+}
+
+/* vmx/exit_ept.c emulates the instruction at RIP: first make sure the
+ * access was the instruction's. */
+static void exit_ept_violation_checked(struct vcpu *v, uint64_t q)
+{
+    redeliver_interrupted_event(EXIT_EPT_VIOLATION);
+    exit_ept_violation(v, q);
 }
 
 static void exit_triple_fault(struct vcpu *v, uint64_t q)
@@ -54,24 +115,29 @@ static void exit_triple_fault(struct vcpu *v, uint64_t q)
     partition_stop_current(-1, "triple fault at RIP 0x%lx", vmread(VMCS_GUEST_RIP));
 }
 
-/* A real INIT (the hypervisor never sends one to a partition; the
- * platform might): reset to wait-for-SIPI (SDM 26.4.2, 27.2). */
+/* A real INIT signal (SDM Vol. 3C 26.2). The hypervisor never sends one
+ * to a partition's CPU (INIT between its own CPUs is emulated with an
+ * NMI, vmx/apic_ipi.c), so it came from outside: a LINT pin or a device
+ * programmed for INIT delivery. Its OS would lose the CPU without
+ * knowing why: the partition stops, with the reason logged. */
 static void exit_init(struct vcpu *v, uint64_t q)
 {
-    (void)q;
-    vmcs_enter_wait_for_sipi();
-    apic_ipi_parked(v);
+    (void)v, (void)q;
+    partition_stop_current(-1, "unexpected INIT signal at RIP 0x%lx (the hypervisor sends partitions none)",
+                           vmread(VMCS_GUEST_RIP));
 }
 
 /* The partition's own boot CPU started this one (SDM 27.2: the vector is
- * the exit qualification). Bochs leaves SMI and NMI blocking set in the
- * state it saves at the next exit, which would fail the entry after it;
- * a CPU just out of wait-for-SIPI blocks neither, so they are cleared
- * once (fix_blocking). */
+ * the exit qualification). Bochs keeps SMI and NMI blocked after its
+ * wait-for-SIPI state: NMIs are unblocked here by an IRET (nmi_unblock),
+ * and the SMI blocking it saves at each later exit of this CPU, with
+ * which an entry outside SMM fails (27.3.1.5), is cleared each time
+ * (smi_unblock_each_exit). */
 static void exit_sipi(struct vcpu *v, uint64_t q)
 {
     vcpu_start_at_sipi(v, (uint8_t)q);
     apic_ipi_started(v);
+    nmi_unblock();
 }
 
 /* HLT exits only for partitions configured so. With interrupts off the
@@ -143,6 +209,7 @@ static const exit_handler_fn handlers[HV_EXIT_REASONS] = {
     [EXIT_TRIPLE_FAULT] = exit_triple_fault,
     [EXIT_INIT] = exit_init,
     [EXIT_SIPI] = exit_sipi,
+    [EXIT_NMI_WINDOW] = exit_nmi_window,
     [EXIT_CPUID] = exit_cpuid,
     [EXIT_GETSEC] = exit_vmx_instruction,
     [EXIT_HLT] = exit_hlt,
@@ -153,9 +220,10 @@ static const exit_handler_fn handlers[HV_EXIT_REASONS] = {
     [EXIT_IO] = exit_io,
     [EXIT_RDMSR] = exit_rdmsr,
     [EXIT_WRMSR] = exit_wrmsr,
-    [EXIT_EPT_VIOLATION] = exit_ept_violation,
+    [EXIT_EPT_VIOLATION] = exit_ept_violation_checked,
     [EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
     [EXIT_INVEPT] = exit_vmx_instruction,
+    [EXIT_PREEMPTION_TIMER] = exit_preemption_timer,
     [EXIT_INVVPID] = exit_vmx_instruction,
     [EXIT_WBINVD] = exit_wbinvd,
     [EXIT_XSETBV] = exit_xsetbv,
@@ -164,12 +232,14 @@ static const exit_handler_fn handlers[HV_EXIT_REASONS] = {
 
 static const char *const reason_names[HV_EXIT_REASONS] = {
     [EXIT_EXCEPTION_NMI] = "exception/NMI", [EXIT_EXTERNAL_INTERRUPT] = "external interrupt",
-    [EXIT_TRIPLE_FAULT] = "triple fault", [EXIT_INIT] = "INIT", [EXIT_SIPI] = "SIPI", [EXIT_CPUID] = "CPUID",
+    [EXIT_TRIPLE_FAULT] = "triple fault", [EXIT_INIT] = "INIT", [EXIT_SIPI] = "SIPI",
+    [EXIT_NMI_WINDOW] = "NMI window", [EXIT_CPUID] = "CPUID",
     [EXIT_GETSEC] = "GETSEC", [EXIT_HLT] = "HLT", [EXIT_INVD] = "INVD", [EXIT_VMCALL] = "VMCALL",
     [EXIT_CR_ACCESS] = "CR access", [EXIT_IO] = "I/O", [EXIT_RDMSR] = "RDMSR", [EXIT_WRMSR] = "WRMSR",
     [EXIT_INVALID_GUEST_STATE] = "invalid guest state", [EXIT_MSR_LOADING] = "MSR loading",
     [EXIT_MACHINE_CHECK] = "machine check", [EXIT_EPT_VIOLATION] = "EPT violation",
-    [EXIT_EPT_MISCONFIG] = "EPT misconfig", [EXIT_WBINVD] = "WBINVD", [EXIT_XSETBV] = "XSETBV",
+    [EXIT_EPT_MISCONFIG] = "EPT misconfig", [EXIT_PREEMPTION_TIMER] = "preemption timer",
+    [EXIT_WBINVD] = "WBINVD", [EXIT_XSETBV] = "XSETBV",
 };
 
 const char *vcpu_exit_reason_name(uint32_t reason) { return vmx_exit_reason_name(reason); }
@@ -182,6 +252,9 @@ const char *vmx_exit_reason_name(uint32_t reason)
 static NORETURN void failed_entry(uint32_t reason)
 {
     uint32_t basic = reason & 0xFFFF;
+    printk("cpu %u: failed entry with interruptibility 0x%lx, activity state %lu, event 0x%lx",
+           this_cpu()->index, vmread(VMCS_GUEST_INTERRUPTIBILITY), vmread(VMCS_GUEST_ACTIVITY_STATE),
+           vmread(VMCS_ENTRY_INTR_INFO));
     partition_stop_current(-1, "VM entry failed: %s (exit reason %u, qualification 0x%lx), RIP 0x%lx CR0 0x%lx CR4 0x%lx",
                            basic == EXIT_INVALID_GUEST_STATE ? "invalid guest state"
                            : basic == EXIT_MSR_LOADING     ? "MSR loading"
@@ -190,25 +263,35 @@ static NORETURN void failed_entry(uint32_t reason)
                            vmread(VMCS_GUEST_CR4));
 }
 
-static inline void handle_exit(struct vcpu *v, uint32_t reason)
+/* Reads the reason again: the exit path keeps nothing for this. */
+static NORETURN __attribute__((noinline)) void unhandled_exit(void)
+{
+    uint32_t basic = (uint32_t)vmread(VMCS_EXIT_REASON) & 0xFFFF;
+    partition_stop_current(-1, "unhandled VM exit: reason %u (%s), qualification 0x%lx, RIP 0x%lx", basic,
+                           vmx_exit_reason_name(basic), vmread(VMCS_EXIT_QUALIFICATION), vmread(VMCS_GUEST_RIP));
+}
+
+/* Inlined in both callers: a call and a second prologue would cost the
+ * CPUID exit path (cpuid_exit_ticks) more than all its NMI checks. */
+static inline __attribute__((always_inline)) void handle_exit(struct vcpu *v, uint32_t reason)
 {
     uint32_t basic = reason & 0xFFFF;
+    exit_handler_fn fn = NULL;
     v->stats.total++;
-    if (basic < HV_EXIT_REASONS)
+    if (__builtin_expect(basic < HV_EXIT_REASONS, 1)) {
         v->stats.by_reason[basic]++;
+        fn = handlers[basic];
+    }
     if (reason & EXIT_REASON_FAILED_ENTRY)
         failed_entry(reason);
-    if (v->fix_blocking) {
-        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~BLOCKING_SMI_NMI);
-        v->fix_blocking = false;
-    }
-    exit_handler_fn fn = basic < HV_EXIT_REASONS ? handlers[basic] : NULL;
+    if (v->smi_unblock_each_exit)
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~(uint64_t)BLOCKING_BY_SMI);
     if (!fn)
-        partition_stop_current(-1, "unhandled VM exit: reason %u (%s), qualification 0x%lx, RIP 0x%lx", basic,
-                               vmx_exit_reason_name(basic), vmread(VMCS_EXIT_QUALIFICATION), vmread(VMCS_GUEST_RIP));
+        unhandled_exit();
     fn(v, vmread(VMCS_EXIT_QUALIFICATION));
     if (partition_stop_pending(v))
         partition_park_cpu(v);
+    nmi_before_entry(v);
     vmcs_sync_long_mode();
 }
 

@@ -24,7 +24,7 @@ void vcpu_run(struct vcpu *v)
 void vcpu_start_at_sipi(struct vcpu *v, uint8_t vector)
 {
     vmcs_enter_sipi(vector);
-    v->fix_blocking = true;
+    v->smi_unblock_each_exit = true;
 }
 
 uint64_t vcpu_get_gpr(const struct vcpu *v, enum gpr r)

@@ -26,7 +26,15 @@ struct vcpu {
     uint32_t vpid;
     uint64_t vmcs_pa;
     bool launched;
-    bool fix_blocking; /* first exit after a SIPI: see exit_sipi */
+    bool smi_unblock_each_exit; /* started by a SIPI: see exit_sipi */
+    /* NMIs for the guest (vmx/nmi.c). nmi_pending and nmi_kicks are
+     * changed by other CPUs and by this CPU's NMI handler, atomically. */
+    volatile uint32_t nmi_pending; /* queued, not yet injected */
+    volatile uint32_t nmi_kicks;   /* real NMIs sent to make this CPU look at the queue, not yet taken */
+    bool nmi_window;               /* NMI-window exiting is on */
+    bool preemption_timer;         /* it can force an exit right after the next entry */
+    uint32_t proc_controls;        /* primary processor-based controls, NMI-window exiting off */
+    uint32_t pin_controls;         /* pin-based controls, the VMX-preemption timer off */
     struct hv_exit_stats stats;
     uint64_t wait_ticks; /* spent in exits waiting for other partitions (VMRPC), not counted in root_ticks */
 };

@@ -51,6 +51,8 @@
 #define VMCS_EXIT_INTR_INFO 0x4404
 #define VMCS_EXIT_INTR_ERROR 0x4406
 #define VMCS_EXIT_INSTR_LEN 0x440C
+#define VMCS_IDT_VECTORING_INFO 0x4408
+#define VMCS_IDT_VECTORING_ERROR 0x440A
 #define VMCS_EXIT_INSTR_INFO 0x440E
 #define VMCS_GUEST_ES_LIMIT 0x4800
 #define VMCS_GUEST_CS_LIMIT 0x4802
@@ -73,6 +75,7 @@
 #define VMCS_GUEST_INTERRUPTIBILITY 0x4824
 #define VMCS_GUEST_ACTIVITY_STATE 0x4826
 #define VMCS_GUEST_SYSENTER_CS 0x482A
+#define VMCS_PREEMPTION_TIMER_VALUE 0x482E
 #define VMCS_HOST_SYSENTER_CS 0x4C00
 
 /* Natural width */
@@ -119,9 +122,11 @@
  * partition's own interrupts reach it with no exit. */
 #define PIN_NMI_EXITING (1u << 3)
 #define PIN_VIRTUAL_NMIS (1u << 5)
+#define PIN_PREEMPTION_TIMER (1u << 6)
 
 /* Primary processor-based controls (25.6.2). */
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_NMI_WINDOW_EXITING (1u << 22)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
 #define PROC_SECONDARY_CONTROLS (1u << 31)
@@ -154,11 +159,28 @@
 #define ACTIVITY_HLT 1
 #define ACTIVITY_WAIT_SIPI 3
 
-/* Event injection (25.8.3). */
+/* Interruptibility state (25.4.2, Table 25-3). With virtual NMIs the NMI
+ * bit is virtual-NMI blocking: set by an injected NMI, cleared by the
+ * guest's IRET without an exit. */
+#define BLOCKING_BY_STI (1u << 0)
+#define BLOCKING_BY_MOV_SS (1u << 1)
+#define BLOCKING_BY_SMI (1u << 2)
+#define BLOCKING_BY_NMI (1u << 3)
+
+/* Event injection (25.8.3); the IDT-vectoring information field has the
+ * same layout (25.9.3), bit 12 there being undefined. */
 #define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_VECTOR_MASK 0xFFu
+#define INTR_INFO_TYPE_MASK (7u << 8)
+#define INTR_TYPE_EXTERNAL (0u << 8)
 #define INTR_TYPE_NMI (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION (3u << 8)
+#define INTR_TYPE_SW_INTERRUPT (4u << 8)
+#define INTR_TYPE_PRIV_SW_EXCEPTION (5u << 8)
+#define INTR_TYPE_SW_EXCEPTION (6u << 8)
 #define INTR_DELIVER_ERROR (1u << 11)
+#define INTR_INFO_UNDEFINED_BIT12 (1u << 12)
+#define NMI_VECTOR 2
 
 /* Basic exit reasons (Appendix C). */
 #define EXIT_EXCEPTION_NMI 0
@@ -166,6 +188,7 @@
 #define EXIT_TRIPLE_FAULT 2
 #define EXIT_INIT 3
 #define EXIT_SIPI 4
+#define EXIT_NMI_WINDOW 8
 #define EXIT_CPUID 10
 #define EXIT_GETSEC 11
 #define EXIT_HLT 12
@@ -183,6 +206,7 @@
 #define EXIT_EPT_VIOLATION 48
 #define EXIT_EPT_MISCONFIG 49
 #define EXIT_INVEPT 50
+#define EXIT_PREEMPTION_TIMER 52
 #define EXIT_INVVPID 53
 #define EXIT_WBINVD 54
 #define EXIT_XSETBV 55

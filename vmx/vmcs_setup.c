@@ -48,15 +48,27 @@ static bool adjust_controls(uint32_t msr, uint32_t want, uint32_t *out)
     return (*out & want) == want;
 }
 
-static int write_controls(const struct vcpu_setup *s)
+/* NMIs: every physical NMI exits (the hypervisor's signals), and the
+ * guest's own are virtual NMIs, injected from a per-vCPU queue when
+ * NMI-window exiting says the guest can take one (vmx/nmi.c). Without
+ * virtual NMIs an injected NMI would block NMIs for as long as the CPU
+ * stays in VMX non-root operation (SDM Vol. 3C 27.7.1): no NMI exit, so
+ * no stop, INIT or panic signal, would reach it again. Virtual NMIs need
+ * NMI exiting (27.2.1.1). The VMX-preemption timer, where the CPU has
+ * one, forces an exit after an NMI that arrived in root mode. */
+#define PIN_WANTED (PIN_NMI_EXITING | PIN_VIRTUAL_NMIS)
+
+static int write_controls(struct vcpu *v, const struct vcpu_setup *s)
 {
-    uint32_t pin, proc, proc2, exit, entry;
+    uint32_t pin, proc, proc2, exit, entry, with_timer, with_window;
     uint32_t want_proc = PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CONTROLS |
                          (s->hlt_exits ? PROC_HLT_EXITING : 0);
     /* WBINVD exiting: a partition must not flush the caches it shares
      * with the others (vmx/exit.c, exit_wbinvd). */
     uint32_t want_proc2 = PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING;
-    bool ok = adjust_controls(MSR_VMX_PINBASED, PIN_NMI_EXITING, &pin) &&
+    bool ok = adjust_controls(MSR_VMX_PINBASED, PIN_WANTED, &pin) &&
+              /* NMI-window exiting is turned on per entry (vmx/nmi.c): it must exist. */
+              adjust_controls(MSR_VMX_PROCBASED, want_proc | PROC_NMI_WINDOW_EXITING, &with_window) &&
               adjust_controls(MSR_VMX_PROCBASED, want_proc, &proc) &&
               adjust_controls(MSR_VMX_PROCBASED2, want_proc2, &proc2) &&
               adjust_controls(MSR_VMX_EXIT,
@@ -65,6 +77,11 @@ static int write_controls(const struct vcpu_setup *s)
               adjust_controls(MSR_VMX_ENTRY, ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, &entry);
     if (!ok)
         return -E_NOTSUP;
+    v->pin_controls = pin;
+    v->proc_controls = proc;
+    v->preemption_timer = adjust_controls(MSR_VMX_PINBASED, PIN_WANTED | PIN_PREEMPTION_TIMER, &with_timer);
+    v->nmi_window = false;
+    v->nmi_pending = v->nmi_kicks = 0;
     /* Instructions a general-purpose OS uses, when the CPU has them:
      * without these enables they raise #UD in the guest. */
     uint32_t optional2;
@@ -294,7 +311,7 @@ int vcpu_init(struct vcpu *v, const struct vcpu_setup *s)
     *(uint32_t *)phys_to_virt(v->vmcs_pa) = vmx_vmcs_revision();
     if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa))
         return -E_NOTSUP;
-    int err = write_controls(s);
+    int err = write_controls(v, s);
     if (err) {
         printk("cpu %u: VMX lacks a control this hypervisor needs", v->cpu);
         return err;

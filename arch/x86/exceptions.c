@@ -1,13 +1,20 @@
 /* Exception dispatch: a fault in the hypervisor itself is fatal for the
  * CPU it happens on. We print everything needed to find the bug (vector,
  * error code, RIP, CR2, registers) and stop that CPU; hv_stop_this_cpu()
- * decides what happens to the machine. NMIs are the panic path's signal. */
+ * decides what happens to the machine. NMIs are the panic path's signal.
+ * Two exceptions to "fatal": a #GP/#UD at an instruction with a fixup
+ * (arch/x86/extable.h: a guest-supplied value the CPU refused) resumes at
+ * the fixup; a fault while the CPU serves a partition's exit stops that
+ * partition instead (vmx/root_fault.c). */
 #include "arch/x86/exceptions.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/extable.h"
 #include "hv/console.h"
 #include "hv/panic.h"
 #include "hv/percpu.h"
+#include "vmx/nmi.h"
+#include "vmx/root_fault.h"
 
 volatile bool nmi_stop_requested;
 
@@ -66,8 +73,15 @@ void exception_dispatch(struct exception_frame *f)
     if (f->vector == VEC_NMI) {
         if (nmi_stop_requested)
             cpu_stop_forever(); /* panic on another CPU: stop quietly */
-        return; /* a wake-up: whoever sent it left a flag to look at */
+        /* A wake-up whose sender left a flag to look at, or, on a CPU
+         * running a partition, a signal or an NMI for its guest: queued,
+         * never dropped (vmx/nmi.h). */
+        nmi_in_root_mode();
+        return;
     }
+    if (extable_fixup(f))
+        return; /* a guest-supplied value the CPU refused: the *_safe accessor reports it */
     dump_frame(f, this_cpu()->index);
+    root_fault_stop_partition(f); /* returns only when no partition's exit was being served */
     hv_stop_this_cpu("exception in the hypervisor");
 }

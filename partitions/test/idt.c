@@ -3,6 +3,7 @@
 #include "partitions/common/console.h"
 #include "partitions/common/cpu.h"
 #include "partitions/test/irq.h"
+#include "partitions/test/smp.h"
 
 static volatile enum gp_mode gp_mode = GP_HALT;
 /* Set by the *_safe accessors around the access, cleared after it. */
@@ -11,6 +12,11 @@ static volatile uint32_t gp_caught;
 
 void gp_set_mode(enum gp_mode mode) { gp_mode = mode; }
 
+/* NMIs taken per CPU (smp_cpu_index()), and a hook the boot CPU's NMI
+ * handler calls: attacks_cpu.c counts and sends NMIs with them. */
+volatile uint32_t nmi_count[1 + SMP_MAX_APS];
+void (*volatile nmi_hook)(void);
+
 void isr_dispatch(struct frame *f)
 {
     if (vmcall_probe_recover(f)) /* hv_detect's probe: no hypervisor */
@@ -18,7 +24,11 @@ void isr_dispatch(struct frame *f)
     /* An NMI (ipi-nmi to ourselves) or a stray interrupt is not an error
      * of ours: report it and carry on (no EOI: IF stays 0, none expected). */
     if (f->vector == VEC_NMI) {
+        int cpu = smp_cpu_index();
         say("NMI received at EIP 0x%08x", f->eip);
+        __atomic_fetch_add(&nmi_count[cpu], 1, __ATOMIC_SEQ_CST); /* after the line: its lock is free */
+        if (cpu == 0 && nmi_hook)
+            nmi_hook();
         return;
     }
     if (f->vector >= 32 && irq_dispatch(f->vector, f->eip)) /* VMRPC set interrupts up */
