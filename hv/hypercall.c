@@ -70,8 +70,10 @@ static int64_t exit_stats(const struct vcpu *v, uint64_t gpa, uint64_t size)
     void *dst = guest_ram_ptr(&v->partition->ram, gpa, sizeof(struct hv_exit_stats));
     if (!dst)
         return HV_EFAULT;
-    memcpy(dst, &v->stats, sizeof v->stats);
-    return sizeof v->stats;
+    struct hv_exit_stats stats;
+    vcpu_exit_stats(v, &stats);
+    memcpy(dst, &stats, sizeof stats);
+    return sizeof stats;
 }
 
 int64_t hypercall_dispatch(struct vcpu *v)

@@ -390,10 +390,12 @@ NORETURN void partition_cpu_main(void)
 static void print_stats(const struct vcpu *v)
 {
     char line[256];
-    size_t n = fmt_snprintf(line, sizeof line, "cpu %u exits: %lu total", v->cpu, v->stats.total);
+    struct hv_exit_stats stats;
+    vcpu_exit_stats(v, &stats);
+    size_t n = fmt_snprintf(line, sizeof line, "cpu %u exits: %lu total", v->cpu, stats.total);
     for (uint32_t r = 0; r < HV_EXIT_REASONS && n < sizeof line; r++)
-        if (v->stats.by_reason[r])
-            n += fmt_snprintf(line + n, sizeof line - n, ", %s %lu", vcpu_exit_reason_name(r), v->stats.by_reason[r]);
+        if (stats.by_reason[r])
+            n += fmt_snprintf(line + n, sizeof line - n, ", %s %lu", vcpu_exit_reason_name(r), stats.by_reason[r]);
     printk("%s", line);
 }
 
@@ -415,7 +417,6 @@ static void print_health(const struct partition *p)
     printk("%s health: heartbeat %lu, deadline misses %lu", p->label, copy.heartbeat, copy.deadline_misses);
 }
 
-bool partition_stop_pending(const struct vcpu *v) { return v->partition->state == PART_STOPPED; }
 
 NORETURN void partition_park_cpu(struct vcpu *v)
 {

@@ -69,9 +69,9 @@ NORETURN void partition_cpu_main(void);
  * exit_code is what a power-off asked for, or -1 for a fault. */
 NORETURN void partition_stop_current(int exit_code, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
-/* True when the partition of this vCPU was asked to stop (by another of
- * its CPUs); the VT-x layer then parks this CPU. */
-bool partition_stop_pending(const struct vcpu *v);
+/* True when the partition was asked to stop (by another of its CPUs);
+ * the VT-x layer then parks this CPU. Inline: checked at every exit. */
+static inline bool partition_stop_pending(const struct partition *p) { return p->state == PART_STOPPED; }
 NORETURN void partition_park_cpu(struct vcpu *v);
 
 bool partition_owns_apic_id(const struct partition *p, uint32_t apic_id);

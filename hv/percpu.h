@@ -20,14 +20,15 @@ struct percpu {
     uint32_t index;
     uint32_t apic_id;
     volatile uint32_t state; /* enum cpu_state */
-    /* Flush the L1D before the next VM entry (arch/x86/speculation.c);
-     * vmx/entry.S reads it at %gs:PERCPU_L1D_FLUSH_PENDING. */
-    volatile uint32_t l1d_flush_pending;
+    /* Speculation mitigations due before the next VM entry
+     * (arch/x86/speculation.h ENTRY_WORK_*); vmx/entry.S tests the whole
+     * word at %gs:PERCPU_ENTRY_WORK, one compare when there is none. */
+    volatile uint32_t entry_work;
     uint64_t stack_top;
 };
-#define PERCPU_L1D_FLUSH_PENDING 20
-_Static_assert(__builtin_offsetof(struct percpu, l1d_flush_pending) == PERCPU_L1D_FLUSH_PENDING,
-               "vmx/entry.S reads l1d_flush_pending at this offset");
+#define PERCPU_ENTRY_WORK 20
+_Static_assert(__builtin_offsetof(struct percpu, entry_work) == PERCPU_ENTRY_WORK,
+               "vmx/entry.S reads entry_work at this offset");
 
 extern struct percpu percpu_table[HV_MAX_CPUS];
 extern uint32_t percpu_count; /* CPUs described by the firmware */

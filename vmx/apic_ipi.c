@@ -37,7 +37,6 @@ bool apic_ipi_take_init(struct vcpu *v)
     return true;
 }
 
-void apic_ipi_parked(struct vcpu *v) { v->partition->waiting_for_sipi[my_slot(v)] = true; }
 void apic_ipi_started(struct vcpu *v) { v->partition->waiting_for_sipi[my_slot(v)] = false; }
 
 static void init_sibling(struct partition *p, uint32_t k)

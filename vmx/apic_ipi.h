@@ -19,7 +19,6 @@ bool apic_ipi_from_guest(struct vcpu *v, uint64_t icr);
  * as a real SIPI to a parked sibling (SIPI exit), or is kept for one whose
  * CPU has not entered yet. */
 bool apic_ipi_take_init(struct vcpu *v);
-void apic_ipi_parked(struct vcpu *v);
 void apic_ipi_started(struct vcpu *v);
 
 enum ipi_verdict {

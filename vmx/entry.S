@@ -26,8 +26,8 @@
 #define MSR_SPEC_CTRL 0x48
 #define SPEC_SWITCH_SPEC_CTRL 0x01
 #define SPEC_VERW 0x02
-#define SPEC_ENTRY_WORK (SPEC_SWITCH_SPEC_CTRL | SPEC_VERW) /* work at every entry */
-#define PERCPU_L1D_FLUSH_PENDING 20 /* hv/percpu.h */
+#define PERCPU_ENTRY_WORK 20 /* hv/percpu.h: nonzero when mitigations are due */
+#define ENTRY_WORK_L1D_FLUSH 0x2 /* arch/x86/speculation.h */
 /* The guest's SPEC_CTRL while the CPU is in root mode: the free slot
  * above the vcpu pointer at HOST_RSP (vmx/vmcs_setup.c), one per vCPU. */
 #define GUEST_SPEC_CTRL_SLOT 8
@@ -88,9 +88,7 @@ vmx_exit_entry:
     movl spec_host_spec_ctrl+4(%rip), %edx
     wrmsr
 1:  call vmx_handle_exit        /* returns when the guest may go on */
-    testb $SPEC_ENTRY_WORK, spec_entry_flags(%rip)
-    jnz 3f
-    cmpl $0, %gs:PERCPU_L1D_FLUSH_PENDING
+    cmpl $0, %gs:PERCPU_ENTRY_WORK
     jne 3f
 2:  movq (%rsp), %rax
     LOAD_GUEST_REGS
@@ -138,8 +136,8 @@ vmx_launch:
  * guest's SPEC_CTRL back, then VERW as the last memory access before the
  * guest registers are loaded (clears the CPU buffers: MDS, TAA). */
 spec_before_entry:
-    cmpl $0, %gs:PERCPU_L1D_FLUSH_PENDING
-    je 1f
+    testl $ENTRY_WORK_L1D_FLUSH, %gs:PERCPU_ENTRY_WORK
+    jz 1f
     subq $8, %rsp               /* the C ABI's 16-byte alignment */
     call spec_l1d_flush
     addq $8, %rsp

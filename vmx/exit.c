@@ -277,7 +277,6 @@ static inline __attribute__((always_inline)) void handle_exit(struct vcpu *v, ui
 {
     uint32_t basic = reason & 0xFFFF;
     exit_handler_fn fn = NULL;
-    v->stats.total++;
     if (__builtin_expect(basic < HV_EXIT_REASONS, 1)) {
         v->stats.by_reason[basic]++;
         fn = handlers[basic];
@@ -289,10 +288,10 @@ static inline __attribute__((always_inline)) void handle_exit(struct vcpu *v, ui
     if (!fn)
         unhandled_exit();
     fn(v, vmread(VMCS_EXIT_QUALIFICATION));
-    if (partition_stop_pending(v))
+    if (partition_stop_pending(v->partition))
         partition_park_cpu(v);
     nmi_before_entry(v);
-    vmcs_sync_long_mode();
+    vmcs_sync_long_mode(v);
 }
 
 /* Hypercalls are timed (root_ticks: VMRPC's cost in the hypervisor, the

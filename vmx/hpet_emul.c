@@ -63,7 +63,7 @@ void hpet_emulate(struct vcpu *v, uint64_t offset, const struct mmio_insn *m)
     };
     uint64_t value = source_value(v, m) & (m->size >= 8 ? ~0ull : (1ull << (8 * m->size)) - 1);
     hpet_lock();
-    if (partition_stop_pending(v)) { /* stopped (and quiesced) from another of its CPUs meanwhile */
+    if (partition_stop_pending(v->partition)) { /* stopped (and quiesced) from another of its CPUs meanwhile */
         hpet_unlock();
         partition_park_cpu(v);
     }

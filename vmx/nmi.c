@@ -41,7 +41,7 @@ static enum nmi_source classify(struct vcpu *v)
     struct partition *p = v->partition;
     int k = partition_cpu_slot(p, v->apic_id);
     bool init = k >= 0 && __atomic_load_n(&p->init_requested[k], __ATOMIC_ACQUIRE);
-    return nmi_classify(nmi_stop_requested, partition_stop_pending(v), init, &v->nmi_kicks);
+    return nmi_classify(nmi_stop_requested, partition_stop_pending(v->partition), init, &v->nmi_kicks);
 }
 
 static void set_window(struct vcpu *v, bool on)

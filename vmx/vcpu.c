@@ -46,3 +46,11 @@ bool vcpu_in_64bit_mode(void)
 {
     return (vmread(VMCS_GUEST_EFER) & (1ull << 10)) && (vmread(VMCS_GUEST_CS_AR) & (1u << 13));
 }
+
+void vcpu_exit_stats(const struct vcpu *v, struct hv_exit_stats *out)
+{
+    *out = v->stats;
+    out->total = 0;
+    for (uint32_t r = 0; r < HV_EXIT_REASONS; r++)
+        out->total += v->stats.by_reason[r];
+}

@@ -35,7 +35,8 @@ struct vcpu {
     bool preemption_timer;         /* it can force an exit right after the next entry */
     uint32_t proc_controls;        /* primary processor-based controls, NMI-window exiting off */
     uint32_t pin_controls;         /* pin-based controls, the VMX-preemption timer off */
-    struct hv_exit_stats stats;
+    bool entry_ia32e;              /* the "IA-32e mode guest" entry control as last written */
+    struct hv_exit_stats stats; /* .total is left 0: vcpu_exit_stats() sums it when asked */
     uint64_t wait_ticks; /* spent in exits waiting for other partitions (VMRPC), not counted in root_ticks */
 };
 
@@ -72,6 +73,9 @@ uint64_t vcpu_get_rip(void);
  * 64-bit; otherwise only their low halves count). */
 bool vcpu_in_64bit_mode(void);
 const char *vcpu_exit_reason_name(uint32_t reason);
+/* Its exit statistics, total included (the exit path counts per reason
+ * only, one increment instead of two). */
+void vcpu_exit_stats(const struct vcpu *v, struct hv_exit_stats *out);
 
 /* The vCPU running on this CPU, or NULL. */
 struct vcpu *vcpu_current(void);

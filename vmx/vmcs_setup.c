@@ -289,14 +289,11 @@ void vmcs_enter_wait_for_sipi(void)
     vmwrite(VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_SIPI);
 }
 
-/* The IA-32e mode entry control must equal the guest's EFER.LMA, which
- * the guest changes without an exit when it enables paging (26.3.1.1). */
-void vmcs_sync_long_mode(void)
+void vmcs_set_ia32e_mode(struct vcpu *v, bool on)
 {
     uint64_t entry = vmread(VMCS_ENTRY_CONTROLS);
-    bool lma = vmread(VMCS_GUEST_EFER) & EFER_LMA;
-    if (lma != !!(entry & ENTRY_IA32E_MODE_GUEST))
-        vmwrite(VMCS_ENTRY_CONTROLS, lma ? entry | ENTRY_IA32E_MODE_GUEST : entry & ~ENTRY_IA32E_MODE_GUEST);
+    vmwrite(VMCS_ENTRY_CONTROLS, on ? entry | ENTRY_IA32E_MODE_GUEST : entry & ~ENTRY_IA32E_MODE_GUEST);
+    v->entry_ia32e = on;
 }
 
 int vcpu_init(struct vcpu *v, const struct vcpu_setup *s)
@@ -325,6 +322,6 @@ int vcpu_init(struct vcpu *v, const struct vcpu_setup *s)
         vmcs_enter_long64(v, s->entry);
     else
         vmcs_enter_protected32(v, s->entry);
-    vmcs_sync_long_mode();
+    vmcs_sync_long_mode(v);
     return 0;
 }

@@ -39,20 +39,22 @@ void spec_init_cpu(void)
 {
     if (spec_entry_flags & SPEC_SWITCH_SPEC_CTRL)
         wrmsr(MSR_SPEC_CTRL, spec_host_spec_ctrl);
+    if (spec_entry_flags & (SPEC_SWITCH_SPEC_CTRL | SPEC_VERW))
+        this_cpu()->entry_work = ENTRY_WORK_EVERY_ENTRY;
 }
 
 void spec_note_foreign_data(void)
 {
     if (l1tf_affected)
-        this_cpu()->l1d_flush_pending = 1;
+        __atomic_or_fetch(&this_cpu()->entry_work, ENTRY_WORK_L1D_FLUSH, __ATOMIC_RELAXED);
 }
 
 /* Called by vmx/entry.S right before a VM entry when this CPU's exit
- * touched foreign data (percpu l1d_flush_pending). */
+ * touched foreign data (ENTRY_WORK_L1D_FLUSH). */
 void spec_l1d_flush(void);
 void spec_l1d_flush(void)
 {
-    this_cpu()->l1d_flush_pending = 0;
+    __atomic_and_fetch(&this_cpu()->entry_work, ~(uint32_t)ENTRY_WORK_L1D_FLUSH, __ATOMIC_RELAXED);
     if (spec_entry_flags & SPEC_L1D_FLUSH_MSR) {
         wrmsr(MSR_FLUSH_CMD, FLUSH_CMD_L1D);
         return;

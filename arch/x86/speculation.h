@@ -11,6 +11,10 @@ extern uint8_t spec_entry_flags;
 /* SPEC_CTRL value root mode runs with. */
 extern uint64_t spec_host_spec_ctrl;
 
+/* Bits of struct percpu's entry_work (also in vmx/entry.S). */
+#define ENTRY_WORK_EVERY_ENTRY 0x1 /* SPEC_CTRL switch or VERW: at every entry */
+#define ENTRY_WORK_L1D_FLUSH 0x2   /* this exit touched foreign data */
+
 /* Boot CPU: reads the CPU's enumeration, decides, logs one line. */
 void spec_init_boot(void);
 /* Every CPU, before its first VM entry: loads the host SPEC_CTRL. */
