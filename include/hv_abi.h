@@ -16,7 +16,9 @@
 
 /* Operations. */
 #define HC_NULL 0           /* does nothing; returns 0 (cost of a round trip) */
-#define HC_CONSOLE_WRITE 1  /* (gpa, len): len <= HV_CONSOLE_MAX bytes to the hypervisor log; returns len */
+#define HC_CONSOLE_WRITE 1  /* (gpa, len): len <= HV_CONSOLE_MAX bytes to the hypervisor log, through the
+                             * partition's 4 KiB log ring (a line that does not fit is dropped whole and
+                             * reported as "[N bytes dropped]"); returns len */
 #define HC_PARTITION_INFO 2 /* (gpa, size): fills struct hv_partition_info; returns its size */
 #define HC_EXIT_STATS 3     /* (gpa, size): fills struct hv_exit_stats for the calling CPU; returns its size */
 
