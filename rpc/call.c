@@ -236,7 +236,7 @@ int64_t rpc_call_sync(const struct rpc_caller *c, const uint64_t arg[RPC_ARGS])
     if (s < 0)
         return s;
     struct sync_wait sw = {&w, &ring_slot(m, (uint32_t)s)->state};
-    int err = rpc_wait(c, replied_or_done, &sw, rpc_deadline_us(VMRPC_SYNC_TIMEOUT_MS * 1000ull), false);
+    int err = rpc_wait_us(c, replied_or_done, &sw, VMRPC_SYNC_TIMEOUT_MS * 1000ull, false);
     if (!err && !w.done)
         collect_exit_free_reply(m, (uint32_t)s, &w);
     if (err && !give_up(c, m, (uint32_t)s, &w))

@@ -94,6 +94,9 @@ void rpc_evq_abort(struct rpc_module *m);
  * to *c->wait_ticks. */
 int rpc_wait(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, uint64_t deadline, bool interruptible);
 uint64_t rpc_deadline_us(uint64_t us);
+/* rpc_wait with a timeout in microseconds from now (> 0). */
+int rpc_wait_us(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, uint64_t timeout_us,
+                bool interruptible);
 
 /* Guest memory of partition p, or NULL if [gpa, gpa+len) is not all in
  * its RAM. */

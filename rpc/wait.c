@@ -8,10 +8,16 @@
 
 uint64_t rpc_deadline_us(uint64_t us) { return rpc_arch_now() + us * rpc_arch_ticks_per_us(); }
 
-int rpc_wait(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, uint64_t deadline, bool interruptible)
+/* deadline 0 and timeout_us > 0: the deadline is timeout_us from the
+ * start of the wait, computed once the wait has begun (the time a
+ * caller spends waiting is not the hypervisor's cost: root_ticks). */
+static int wait_until(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, uint64_t deadline,
+                      uint64_t timeout_us, bool interruptible)
 {
     uint64_t start = rpc_arch_now();
     int result = 0;
+    if (timeout_us)
+        deadline = start + timeout_us * rpc_arch_ticks_per_us();
     while (!ready(ctx)) {
         if (__atomic_load_n(&c->p->state, __ATOMIC_ACQUIRE) == PART_STOPPED) {
             result = HV_EPIPE;
@@ -30,4 +36,15 @@ int rpc_wait(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, ui
     if (c->wait_ticks)
         *c->wait_ticks += rpc_arch_now() - start;
     return result;
+}
+
+int rpc_wait(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, uint64_t deadline, bool interruptible)
+{
+    return wait_until(c, ready, ctx, deadline, 0, interruptible);
+}
+
+int rpc_wait_us(const struct rpc_caller *c, bool (*ready)(void *ctx), void *ctx, uint64_t timeout_us,
+                bool interruptible)
+{
+    return wait_until(c, ready, ctx, 0, timeout_us, interruptible);
 }
