@@ -39,14 +39,6 @@ static bool sole_user(const struct partition *p)
     return true;
 }
 
-static uint64_t source_value(const struct vcpu *v, const struct mmio_insn *m)
-{
-    if (m->has_imm)
-        return m->imm;
-    uint64_t r = vcpu_get_gpr(v, (enum gpr)m->reg);
-    return m->high_byte ? (r >> 8) & 0xFF : r;
-}
-
 void hpet_emulate(struct vcpu *v, uint64_t offset, const struct mmio_insn *m)
 {
     const struct partition *p = v->partition;
@@ -61,7 +53,7 @@ void hpet_emulate(struct vcpu *v, uint64_t offset, const struct mmio_insn *m)
         .timer_count = platform.hpet.comparators,
         .sole_user = sole_user(p),
     };
-    uint64_t value = source_value(v, m) & (m->size >= 8 ? ~0ull : (1ull << (8 * m->size)) - 1);
+    uint64_t value = vcpu_mmio_write_value(v, m) & (m->size >= 8 ? ~0ull : (1ull << (8 * m->size)) - 1);
     hpet_lock();
     if (partition_stop_pending(v->partition)) { /* stopped (and quiesced) from another of its CPUs meanwhile */
         hpet_unlock();

@@ -19,14 +19,6 @@
 #define MAX_PINS 24
 #define NO_PARTITION 0xFFFFFFFFu
 
-static uint64_t source_value(const struct vcpu *v, const struct mmio_insn *m)
-{
-    if (m->has_imm)
-        return m->imm;
-    uint64_t r = vcpu_get_gpr(v, (enum gpr)m->reg);
-    return m->high_byte ? (r >> 8) & 0xFF : r;
-}
-
 static uint64_t size_mask(uint8_t bytes) { return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1; }
 
 /* Writes a read result into the destination register with the x86 rules:
@@ -172,12 +164,12 @@ void ioapic_emulate(struct vcpu *v, uint32_t offset, const struct mmio_insn *m)
     struct partition *p = v->partition;
     if (offset == OFF_IOREGSEL) {
         if (m->write)
-            p->ioapic_regsel = (uint32_t)source_value(v, m) & 0xFF;
+            p->ioapic_regsel = (uint32_t)vcpu_mmio_write_value(v, m) & 0xFF;
         else
             store_result(v, m, p->ioapic_regsel);
     } else if (offset == OFF_IOWIN) {
         if (m->write)
-            write_register(p, p->ioapic_regsel, (uint32_t)source_value(v, m));
+            write_register(p, p->ioapic_regsel, (uint32_t)vcpu_mmio_write_value(v, m));
         else
             store_result(v, m, read_register(p, p->ioapic_regsel));
     } else if (!m->write) {

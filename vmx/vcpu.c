@@ -42,6 +42,14 @@ void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value)
 
 uint64_t vcpu_get_rip(void) { return vmread(VMCS_GUEST_RIP); }
 
+uint64_t vcpu_mmio_write_value(const struct vcpu *v, const struct mmio_insn *m)
+{
+    if (m->has_imm)
+        return m->imm;
+    uint64_t r = vcpu_get_gpr(v, (enum gpr)m->reg);
+    return m->high_byte ? (r >> 8) & 0xFF : r;
+}
+
 bool vcpu_in_64bit_mode(void)
 {
     return (vmread(VMCS_GUEST_EFER) & (1ull << 10)) && (vmread(VMCS_GUEST_CS_AR) & (1u << 13));

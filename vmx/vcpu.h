@@ -69,6 +69,9 @@ void vcpu_run(struct vcpu *v);
 uint64_t vcpu_get_gpr(const struct vcpu *v, enum gpr r);
 void vcpu_set_gpr(struct vcpu *v, enum gpr r, uint64_t value);
 uint64_t vcpu_get_rip(void);
+/* The value an MMIO write instruction stores: its immediate or its
+ * source register (AH..BH as decoded), not yet cut to its size. */
+uint64_t vcpu_mmio_write_value(const struct vcpu *v, const struct mmio_insn *m);
 /* True when the guest runs 64-bit code (then hypercall arguments are
  * 64-bit; otherwise only their low halves count). */
 bool vcpu_in_64bit_mode(void);
