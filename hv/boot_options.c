@@ -17,7 +17,8 @@ static const struct choice after_boot_choices[] = {
     {"idle", AFTER_BOOT_IDLE}, {"poweroff", AFTER_BOOT_POWEROFF}, {"magic", AFTER_BOOT_MAGIC}, {NULL, 0}};
 static const struct choice fault_choices[] = {{"pf", FAULT_PF},       {"gp", FAULT_GP},       {"ud", FAULT_UD},
                                               {"ap-pf", FAULT_AP_PF}, {"panic", FAULT_PANIC},
-                                              {"panic-running", FAULT_PANIC_RUNNING}, {NULL, 0}};
+                                              {"panic-running", FAULT_PANIC_RUNNING},
+                                              {"exit-pf", FAULT_EXIT_PF}, {NULL, 0}};
 static const struct choice tsc_ref_choices[] = {{"hpet", 0}, {"pit", 1}, {NULL, 0}};
 
 static const char *const known_keys[] = {"console", "debugcon", "on_fatal", "after_boot", "fault", "tsc_ref", "module_crc", "acpi_dump", "exit_with"};

@@ -20,6 +20,7 @@
 #include "hv/partition.h"
 #include "hv/percpu.h"
 #include "hv/version.h"
+#include "vmx/root_fault.h"
 #include "vmx/vmx.h"
 
 void hv_main(uint32_t magic, uint32_t mbi_pa);
@@ -129,6 +130,10 @@ static void trigger_test_fault(enum test_fault fault)
         for (int i = 0; i < 1000 && percpu_table[1].state != CPU_STOPPED; i++)
             tsc_delay_us(1000);
         printk("cpu 0 still running: %u of %u CPUs online", percpu_online_count(), percpu_count);
+        break;
+    case FAULT_EXIT_PF: /* vmx/root_fault.c */
+        root_fault_test_armed = true;
+        printk("fault=exit-pf: a partition's first access to a port nobody owns will fault in the hypervisor");
         break;
     case FAULT_NONE:
     case FAULT_PANIC_RUNNING: /* see hv_main */

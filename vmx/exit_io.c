@@ -9,6 +9,7 @@
 #include "arch/x86/platform.h"
 #include "hv/console.h"
 #include "vmx/exit.h"
+#include "vmx/root_fault.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
 
@@ -58,6 +59,8 @@ static void absent_device(struct vcpu *v, uint64_t q)
     uint16_t port = QUAL_PORT(q);
     uint32_t size = QUAL_SIZE(q);
     uint32_t *n = &logged_per_partition[v->partition->id];
+    if (__builtin_expect(root_fault_test_armed, 0))
+        root_fault_test();
     if (!is_power_port(port) && ++*n <= LOG_LIMIT)
         printk("%s: %s of unowned port 0x%x (no device there)%s", v->partition->label, QUAL_IN(q) ? "read" : "write",
                port, *n == LOG_LIMIT ? "; further messages suppressed" : "");

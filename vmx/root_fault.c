@@ -34,3 +34,13 @@ void root_fault_stop_partition(const struct exception_frame *f)
                            (uint32_t)vmread(VMCS_EXIT_REASON) & 0xFFFF, f->vector, f->error_code, f->rip,
                            vmread(VMCS_GUEST_RIP));
 }
+
+bool root_fault_test_armed;
+
+void root_fault_test(void)
+{
+    if (!__atomic_exchange_n(&root_fault_test_armed, false, __ATOMIC_RELAXED))
+        return;
+    volatile uint64_t where = 0x10; /* page 0 is never mapped */
+    (void)*(volatile uint64_t *)(uintptr_t)where;
+}

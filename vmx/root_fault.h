@@ -12,4 +12,10 @@
  * or for #DF/#MC (then the caller stops the CPU as before). */
 void root_fault_stop_partition(const struct exception_frame *f);
 
+/* Testing (boot option fault=exit-pf): when armed, the next access of a
+ * partition to an I/O port nobody owns page-faults in the hypervisor
+ * while its exit is served (vmx/exit_io.c). */
+extern bool root_fault_test_armed;
+void root_fault_test(void);
+
 #endif
