@@ -25,7 +25,8 @@
 #     TIMER  tsc | hpet
 # PERIOD_US (environment) sets the timer period (default 200 us).
 # Leaves OUTDIR/lat.txt with lines "PATH MIN AVG MAX P999" (ticks), an
-# "exits N" line in partition modes, a "served N" line (VMRPC calls the
+# "exits N" line in partition modes (with timer=hpet also "hpet_writes W":
+# how many of those exits were its own HPET register writes), a "served N" line (VMRPC calls the
 # RTOS answered during the measurement) in partition_serving, and
 # OUTDIR/hist.txt with the raw "HIST PATH LO HI counts..." lines.
 # native_busy is partition_serving's baseline: a CPU that polls is running
@@ -70,6 +71,7 @@ esac
 tools/bochs-run.sh --out "$out" --cpus 2 --timeout 400 "$out/r.iso" >"$out/run.out" 2>&1
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos(-bare)?\] LAT ([a-z_]+) min ([0-9]+) avg ([0-9]+) max ([0-9]+) p999 ([0-9]+) ticks.*/\2 \3 \4 \5 \6/p' >"$out/lat.txt"
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] exits during measurement: ([0-9]+)( \(HPET register writes [0-9]+\))?$/exits \1/p' >>"$out/lat.txt"
+tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] exits during measurement: [0-9]+ \(HPET register writes ([0-9]+)\)$/hpet_writes \1/p' >>"$out/lat.txt"
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] rpc: served ([0-9]+) calls during measurement.*/served \1/p' >>"$out/lat.txt"
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos(-bare)?\] (HIST .*)/\2/p' >"$out/hist.txt"
 [[ -s $out/hist.txt ]] || { echo "rtos-latency: no figures from $mode/$timer; see $out" >&2; exit 1; }
