@@ -2,10 +2,13 @@
  * CR0/CR4 must respect the IA32_VMX_CR{0,4}_FIXED{0,1} MSRs, CR4.VMXE set,
  * then VMXON with a page holding the VMCS revision id. */
 #include "arch/x86/cpu.h"
+#include "arch/x86/exceptions.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/speculation.h"
 #include "hv/console.h"
 #include "hv/percpu.h"
+#include "vmx/nmi.h"
+#include "vmx/root_fault.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_asm.h"
@@ -48,5 +51,7 @@ int vmx_cpu_enable(void)
         return -E_NOTSUP;
     }
     spec_init_cpu();
+    exception_nmi_hook = nmi_in_root_mode; /* the same on every CPU */
+    exception_fault_hook = root_fault_stop_partition;
     return 0;
 }

@@ -5,7 +5,7 @@
  * Two exceptions to "fatal": a #GP/#UD at an instruction with a fixup
  * (arch/x86/extable.h: a guest-supplied value the CPU refused) resumes at
  * the fixup; a fault while the CPU serves a partition's exit stops that
- * partition instead (vmx/root_fault.c). */
+ * partition instead (exception_fault_hook). */
 #include "arch/x86/exceptions.h"
 
 #include "arch/x86/cpu.h"
@@ -13,10 +13,10 @@
 #include "hv/console.h"
 #include "hv/panic.h"
 #include "hv/percpu.h"
-#include "vmx/nmi.h"
-#include "vmx/root_fault.h"
 
 volatile bool nmi_stop_requested;
+void (*exception_nmi_hook)(void);
+void (*exception_fault_hook)(const struct exception_frame *f);
 
 static const char *const vector_names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
@@ -75,13 +75,15 @@ void exception_dispatch(struct exception_frame *f)
             cpu_stop_forever(); /* panic on another CPU: stop quietly */
         /* A wake-up whose sender left a flag to look at, or, on a CPU
          * running a partition, a signal or an NMI for its guest: queued,
-         * never dropped (vmx/nmi.h). */
-        nmi_in_root_mode();
+         * never dropped (exception_nmi_hook). */
+        if (exception_nmi_hook)
+            exception_nmi_hook();
         return;
     }
     if (extable_fixup(f))
         return; /* a guest-supplied value the CPU refused: the *_safe accessor reports it */
     dump_frame(f, this_cpu()->index);
-    root_fault_stop_partition(f); /* returns only when no partition's exit was being served */
+    if (exception_fault_hook)
+        exception_fault_hook(f); /* returns only when no partition's exit was being served */
     hv_stop_this_cpu("exception in the hypervisor");
 }

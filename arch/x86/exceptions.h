@@ -27,4 +27,12 @@ uint64_t cpu_tss_base(uint32_t cpu_index);
 /* Set by the panic path: an NMI then stops the receiving CPU. */
 extern volatile bool nmi_stop_requested;
 
+/* What the layer running partitions adds to exception handling, set once
+ * at boot (vmx/vmx_on.c), NULL before: an NMI in root mode that may be a
+ * partition's (vmx/nmi.c, queued for its guest), and a fault outside any
+ * fixup while this CPU serves a partition's exit (vmx/root_fault.c:
+ * returns only when no partition's exit was being served). */
+extern void (*exception_nmi_hook)(void);
+extern void (*exception_fault_hook)(const struct exception_frame *f);
+
 #endif
