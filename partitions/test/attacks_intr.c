@@ -9,7 +9,7 @@
  *   each of which a real x2APIC answers with #GP (Intel SDM Vol. 3A
  *   10.12.1.3), and a write to MSR 0x230, a hole in the MTRR range that
  *   the hypervisor ignores writes to: #GP where this CPU has no such MSR.
- * - smp-broadcast (with `smp`, which then starts the APs by shorthand
+ * - smp-broadcast (with smp=broadcast, which starts the APs by shorthand
  *   INIT/SIPI, see smp.c): an NMI to "all excluding self", which must
  *   reach the partition's other CPUs ("NMI received" printed there). */
 #include "partitions/test/attacks.h"

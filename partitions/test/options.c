@@ -108,6 +108,10 @@ static int parse_word(const char *k, char *v, void *ctx)
     }
     if (kstreq(k, "console"))
         return parse_console(v, &o->console_port);
+    if (kstreq(k, "smp")) { /* smp=broadcast: INIT and SIPI by "all excluding self" */
+        o->smp = 2;
+        return !kstreq(v, "broadcast");
+    }
     if (kstreq(k, "heartbeat"))
         return opt_u32(v, 10, 0, UINT32_MAX, &o->heartbeat_ms) || o->heartbeat_ms == 0;
     if (kstreq(k, "beats"))

@@ -16,7 +16,7 @@ struct options {
     uint32_t attack_after;  /* heartbeats before the attack (default 2) */
     int bench_cpuid, bench_vmcall;
     int stats;
-    int smp;                /* start the partition's other CPUs */
+    int smp;                /* start the partition's other CPUs: 1 one by one, 2 by shorthand (smp=broadcast) */
     int hammer;             /* load the machine forever: memory, I/O, hypercalls */
     int gp_continue;        /* every attack recovers from #GP, not just MSR ones */
     int x2apic_keep;        /* do not switch an xAPIC-mode APIC to x2APIC */

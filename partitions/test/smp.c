@@ -139,7 +139,7 @@ void smp_start(const struct options *o, const struct hv_partition_info *info)
     memcpy(t, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
     memcpy(t + (ap_tramp_gdtr - ap_tramp_start), &gdtr, sizeof gdtr);
 
-    if (o->attack && kstreq(o->attack, "smp-broadcast")) { /* attacks_intr.c */
+    if (o->smp == 2) { /* smp=broadcast */
         n += start_all_by_shorthand();
         say("smp: %u/%u cpus up (started by shorthand)", n, total);
         return;

@@ -11,7 +11,7 @@ scenario_begin broadcast_own_cpus
 
 ISO=$DIR/hv.iso
 "$ROOT/tools/mkiso.sh" "$ISO" "$BUILD/smp/hv.elf" "exit_with=duo" \
-    "$TESTPART@duo.elf:smp heartbeat=20 beats=4 attack=smp-broadcast attack_after=2 exit=0" \
+    "$TESTPART@duo.elf:smp=broadcast heartbeat=20 beats=4 attack=smp-broadcast attack_after=2 exit=0" \
     >"$DIR/mkiso.out" 2>&1 || fail "mkiso failed"
 boot_bochs --cpus 3 --timeout 180 "$ISO"
 
