@@ -84,7 +84,7 @@ int64_t hypercall_dispatch(struct vcpu *v)
     if (rpc_is_operation(op)) {
         const uint64_t args[RPC_ARGS] = {a1, a2, v->regs.gpr[GPR_RDX] & mask, v->regs.gpr[GPR_RSI] & mask,
                                          v->regs.gpr[GPR_RDI] & mask};
-        const struct rpc_caller caller = {v->partition, v->apic_id, &v->wait_ticks};
+        const struct rpc_caller caller = {v->partition, v->apic_id, &v->wait_ticks, &v->nmi_pending};
         return rpc_hypercall(&caller, (uint32_t)op, args);
     }
     switch (op) {

@@ -18,6 +18,9 @@ struct rpc_caller {
     struct partition *p;
     uint32_t apic_id;     /* its CPU: doorbells and completions go there */
     uint64_t *wait_ticks; /* time spent waiting for another partition is added here */
+    /* NMIs queued for its guest (NULL: none tracked): an interruptible
+     * wait ends with HV_EINTR when one is, as for a pending interrupt. */
+    const volatile uint32_t *nmi_pending;
 };
 
 #define RPC_ARGS 5

@@ -1,7 +1,7 @@
 /* Waiting in root mode for another partition (a reply, a request, an
  * event). Each partition owns its CPUs outright, so a waiting CPU has
  * nothing else to run: it spins with PAUSE, and gives up when its own
- * partition is being stopped, when an interrupt is pending for its guest
+ * partition is being stopped, when an interrupt or an NMI is pending for its guest
  * (if the wait may be interrupted), or at the deadline. */
 #include "rpc/rpc_arch.h"
 #include "rpc/rpc_internal.h"
@@ -23,7 +23,7 @@ static int wait_until(const struct rpc_caller *c, bool (*ready)(void *ctx), void
             result = HV_EPIPE;
             break;
         }
-        if (interruptible && rpc_arch_irq_pending()) {
+        if (interruptible && ((c->nmi_pending && *c->nmi_pending) || rpc_arch_irq_pending())) {
             result = HV_EINTR;
             break;
         }

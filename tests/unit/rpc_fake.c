@@ -48,6 +48,7 @@ uint64_t fake_relaxes, fake_irq_at_relax, fake_relax_limit = 50000000;
 void (*fake_relax_hook)(void *ctx);
 void *fake_relax_ctx;
 uint64_t fake_wait_ticks[FAKE_MAX_PARTS];
+uint32_t fake_nmi_pending[FAKE_MAX_PARTS];
 
 static uint8_t *bufs[FAKE_MAX_PARTS]; /* guard, RAM, guard */
 static uint64_t ram_size;
@@ -118,6 +119,7 @@ void fake_init(const struct cfg_partition *const *cfgs, uint32_t n, uint64_t ram
     rpc_reset();
     memset(fake_ipis, 0, sizeof fake_ipis);
     memset(fake_wait_ticks, 0, sizeof fake_wait_ticks);
+    memset(fake_nmi_pending, 0, sizeof fake_nmi_pending);
     fake_ipi_count = 0;
     fake_tsc = 1000000;
     fake_tsc_step = 1000;
@@ -162,7 +164,8 @@ uint8_t *fake_ram_host(uint32_t part) { return bufs[part] + FAKE_GUARD; }
 
 int64_t fake_hc(uint32_t part, uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-    const struct rpc_caller c = {&partition_table[part], FAKE_APIC(part), &fake_wait_ticks[part]};
+    const struct rpc_caller c = {&partition_table[part], FAKE_APIC(part), &fake_wait_ticks[part],
+                                 &fake_nmi_pending[part]};
     const uint64_t a[RPC_ARGS] = {a0, a1, a2, a3, a4};
     return rpc_hypercall(&c, op, a);
 }

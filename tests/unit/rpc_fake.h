@@ -32,6 +32,7 @@ uint8_t *fake_ram_host(uint32_t part); /* the whole RAM */
 /* A hypercall made by partition part from its CPU FAKE_APIC(part). */
 int64_t fake_hc(uint32_t part, uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
 extern uint64_t fake_wait_ticks[FAKE_MAX_PARTS];
+extern uint32_t fake_nmi_pending[FAKE_MAX_PARTS]; /* NMIs queued for each partition's guest */
 
 /* The fake CPU. */
 struct fake_ipi {

@@ -265,6 +265,10 @@ TEST(rpc_wait_mode_serves_oldest_first)
     CHECK_EQ(hc(SRV, HC_RPC_WAIT, 0, VMRPC_NO_REPLY, 0, 0, 0), HV_EINTR);
     CHECK(fake_wait_ticks[SRV] >= 100 * fake_tsc_step);
     fake_irq = false;
+    /* ... or when an NMI is queued for its guest (vmx/nmi.h) */
+    fake_nmi_pending[SRV] = 1;
+    CHECK_EQ(hc(SRV, HC_RPC_WAIT, 0, VMRPC_NO_REPLY, 0, 0, 0), HV_EINTR);
+    fake_nmi_pending[SRV] = 0;
     /* bad reply inside HC_RPC_WAIT: returned at once, nothing taken */
     CHECK_EQ(hc(SRV, HC_RPC_WAIT, 0, 3, 0, 0, 0), HV_EINVAL);
     CHECK_EQ(hc(SRV, HC_RPC_WAIT, 5, VMRPC_NO_REPLY, 0, 0, 0), HV_EBADF);
