@@ -62,7 +62,7 @@
 
 /* Errors beyond those of hv_abi.h (Linux numbering). */
 #define HV_ENOENT (-2)     /* no such module, binding entry or queue */
-#define HV_EINTR (-4)      /* a wait ended because an interrupt is pending for the caller: retry */
+#define HV_EINTR (-4)      /* a wait ended because an interrupt or NMI is pending for the caller: retry */
 #define HV_EBADF (-9)      /* descriptor not open, or of the wrong kind */
 #define HV_EAGAIN (-11)    /* nothing there (polling get) */
 #define HV_ENOMEM (-12)    /* a table of the hypervisor is full */
