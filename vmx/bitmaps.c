@@ -38,16 +38,22 @@ static int msr_read_byte(uint32_t msr, unsigned *bit)
     return base + (int)(index / 8);
 }
 
-static void msr_pass(uint8_t *bitmap, uint32_t msr, enum msr_pass pass)
+static void set_exit_bit(uint8_t *byte, unsigned bit, bool exits)
+{
+    if (exits)
+        *byte |= (uint8_t)(1u << bit);
+    else
+        *byte &= (uint8_t)~(1u << bit);
+}
+
+void msr_bitmap_set(uint8_t *bitmap, uint32_t msr, enum msr_pass pass)
 {
     unsigned bit;
     int byte = msr_read_byte(msr, &bit);
     if (byte < 0)
         return;
-    if (pass & MSR_PASS_READ)
-        bitmap[byte] &= (uint8_t)~(1u << bit);
-    if (pass & MSR_PASS_WRITE)
-        bitmap[byte + MSR_WRITE] &= (uint8_t)~(1u << bit);
+    set_exit_bit(&bitmap[byte], bit, !(pass & MSR_PASS_READ));
+    set_exit_bit(&bitmap[byte + MSR_WRITE], bit, !(pass & MSR_PASS_WRITE));
 }
 
 void msr_bitmap_build(uint8_t *bitmap)
@@ -58,7 +64,7 @@ void msr_bitmap_build(uint8_t *bitmap)
         if (r->pass == MSR_PASS_NONE || r->first > r->last)
             continue;
         for (uint32_t msr = r->first;; msr++) {
-            msr_pass(bitmap, msr, r->pass);
+            msr_bitmap_set(bitmap, msr, r->pass);
             if (msr == r->last) /* also ends a range reaching 0xFFFFFFFF */
                 break;
         }

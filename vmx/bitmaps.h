@@ -29,6 +29,9 @@ extern const size_t msr_policy_count;
 
 /* Fills bitmap (MSR_BITMAP_SIZE bytes) from msr_policy. */
 void msr_bitmap_build(uint8_t *bitmap);
+/* Sets msr's two bits in bitmap to pass (MSR_PASS_NONE: both exit). A
+ * vCPU changes its own copy with it (vcpu_msr_intercept). */
+void msr_bitmap_set(uint8_t *bitmap, uint32_t msr, enum msr_pass pass);
 /* Whether an access exits under bitmap; MSRs outside the two bitmap
  * ranges (0-0x1FFF, 0xC0000000-0xC0001FFF) always exit. */
 bool msr_bitmap_exits(const uint8_t *bitmap, uint32_t msr, bool write);

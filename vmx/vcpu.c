@@ -27,6 +27,8 @@ void vcpu_start_at_sipi(struct vcpu *v, uint8_t vector)
     v->smi_unblock_each_exit = true;
 }
 
+void vcpu_msr_intercept(struct vcpu *v, uint32_t msr, enum msr_pass pass) { msr_bitmap_set(v->msr_bitmap, msr, pass); }
+
 uint64_t vcpu_get_gpr(const struct vcpu *v, enum gpr r)
 {
     return r == GPR_RSP ? vmread(VMCS_GUEST_RSP) : v->regs.gpr[r];

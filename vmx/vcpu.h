@@ -7,6 +7,7 @@
 
 #include "hv/loader.h"
 #include "include/hv_abi.h"
+#include "vmx/bitmaps.h"
 #include "vmx/mmio_decode.h"
 
 struct partition;
@@ -38,6 +39,7 @@ struct vcpu {
     bool entry_ia32e;              /* the "IA-32e mode guest" entry control as last written */
     struct hv_exit_stats stats; /* .total is left 0: vcpu_exit_stats() sums it when asked */
     uint64_t wait_ticks; /* spent in exits waiting for other partitions (VMRPC), not counted in root_ticks */
+    uint8_t *msr_bitmap; /* its own copy of the partition's MSR bitmap (vcpu_msr_intercept) */
 };
 
 /* Per-CPU VT-x setup: VMXON with this CPU's own region. 0 or -E_NOTSUP. */
@@ -64,6 +66,11 @@ void vcpu_start_at_sipi(struct vcpu *v, uint8_t vector);
  * logging why). Exits are handled inside the VT-x layer, which calls the
  * core for hypercalls and partition stops. */
 void vcpu_run(struct vcpu *v);
+
+/* Changes what this vCPU's accesses to one MSR do (vmx/bitmaps.h),
+ * starting with its next entry: for state that differs per vCPU and
+ * over time (a TSC offset, the guest's LAPIC mode). */
+void vcpu_msr_intercept(struct vcpu *v, uint32_t msr, enum msr_pass pass);
 
 /* Guest state access for the core. */
 uint64_t vcpu_get_gpr(const struct vcpu *v, enum gpr r);

@@ -6,6 +6,7 @@
 #include "arch/x86/mm.h"
 #include "hv/console.h"
 #include "hv/percpu.h"
+#include "hv/string.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_fields.h"
@@ -101,7 +102,7 @@ static int write_controls(struct vcpu *v, const struct vcpu_setup *s)
     vmwrite(VMCS_ENTRY_INTR_INFO, 0);
     vmwrite(VMCS_IO_BITMAP_A, s->io_bitmap_pa);
     vmwrite(VMCS_IO_BITMAP_B, s->io_bitmap_pa + PAGE_SIZE);
-    vmwrite(VMCS_MSR_BITMAP, s->msr_bitmap_pa);
+    vmwrite(VMCS_MSR_BITMAP, (uint64_t)(uintptr_t)v->msr_bitmap); /* identity-mapped */
     vmwrite(VMCS_EPT_POINTER, s->eptp);
     vmwrite(VMCS_VPID, s->vpid);
     vmwrite(VMCS_LINK_POINTER, ~0ull);
@@ -303,8 +304,13 @@ int vcpu_init(struct vcpu *v, const struct vcpu_setup *s)
     v->apic_id = this_cpu()->apic_id;
     v->vpid = s->vpid;
     v->vmcs_pa = mm_alloc_pages(1);
-    if (!v->vmcs_pa)
+    uint64_t bitmap_pa = mm_alloc_pages(1);
+    if (!v->vmcs_pa || !bitmap_pa)
         return -E_NOMEM;
+    /* Each vCPU its own MSR bitmap: what it intercepts can change with
+     * its own state (vcpu_msr_intercept). */
+    v->msr_bitmap = phys_to_virt(bitmap_pa);
+    memcpy(v->msr_bitmap, phys_to_virt(s->msr_bitmap_pa), MSR_BITMAP_SIZE);
     *(uint32_t *)phys_to_virt(v->vmcs_pa) = vmx_vmcs_revision();
     if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa))
         return -E_NOTSUP;
