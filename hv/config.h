@@ -42,6 +42,11 @@ struct cfg_range {
     uint64_t size;
 };
 
+enum cfg_lapic_mode {
+    CFG_LAPIC_X2APIC = 0,
+    CFG_LAPIC_XAPIC,
+};
+
 struct cfg_partition {
     const char *name;
     uint64_t cpus; /* bit i = CPU index i (MADT order; 0 = boot CPU) */
@@ -63,6 +68,12 @@ struct cfg_partition {
      * Leave it false for real-time partitions: their idle HLT then costs
      * no exit. */
     bool hlt_exits;
+    /* The mode its local APICs are in when its CPUs start (vmx/apic_mode.c):
+     * x2APIC (the default: what the in-tree RTOS expects), or xAPIC with
+     * the registers at 0xFEE00000, as a CPU leaves reset and as an
+     * unmodified kernel expects to find it. Either way the guest may move
+     * between modes through IA32_APIC_BASE as on hardware. */
+    enum cfg_lapic_mode lapic_mode;
     /* Guest-physical address of its health page (include/hv_abi.h), 0 if
      * none: the hypervisor reports its heartbeat when the partition stops. */
     uint64_t health_gpa;
