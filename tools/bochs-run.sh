@@ -12,6 +12,9 @@
 #     --max-ticks N    instruction bound: stop at emulated time N (Bochs 2.7
 #                      honours this time breakpoint only with one CPU; SMP
 #                      runs are bounded by --timeout alone)
+#     --strict-msrs    unknown MSRs raise #GP, as on a real CPU (Bochs's
+#                      ignore_bad_msrs=0; by default Bochs reads them as 0
+#                      and drops writes)
 #     --until REGEX    stop as soon as a serial log matches REGEX
 #     --com1-tty       with --interactive on a terminal: COM1 is that terminal
 #                      itself (Bochs mode=term), keys go to the partition's
@@ -24,7 +27,7 @@
 # 1 on a Bochs failure.
 set -uo pipefail
 
-out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0 com1_tty=0
+strict_msrs=0 out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0 com1_tty=0
 while [[ $# -gt 1 ]]; do
     case $1 in
     --out) out=$2; shift 2 ;;
@@ -34,6 +37,7 @@ while [[ $# -gt 1 ]]; do
     --timeout) timeout=$2; shift 2 ;;
     --max-ticks) max_ticks=$2; shift 2 ;;
     --until) until=$2; shift 2 ;;
+    --strict-msrs) strict_msrs=1; shift ;;
     --interactive) interactive=1; shift ;;
     --com1-tty) com1_tty=1; shift ;;
     *) echo "bochs-run: unknown option $1" >&2; exit 2 ;;
@@ -58,7 +62,7 @@ fi
 # not wait for a client. Each run listens on the next free port from 5900.
 cat > "$out/bochsrc" <<RC
 megs: $megs
-cpu: model=corei7_skylake_x, count=$cpus, ips=$ips, reset_on_triple_fault=0
+cpu: model=corei7_skylake_x, count=$cpus, ips=$ips, reset_on_triple_fault=0$([[ $strict_msrs == 1 ]] && echo ", ignore_bad_msrs=0")
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 display_library: rfb, options="timeout=0"
