@@ -8,6 +8,7 @@
 #include "arch/x86/ioapic.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
+#include "vmx/pmu.h"
 
 #define MSR_TSC_DEADLINE 0x6E0        /* SDM Vol. 3A 11.5.4.1 */
 #define MSR_X2APIC_LVT_TIMER 0x832
@@ -81,4 +82,5 @@ void quiesce_this_cpu_timer(void)
     wrmsr(MSR_TSC_DEADLINE, 0);
     wrmsr(MSR_X2APIC_LVT_TIMER, LVT_MASKED);
     wrmsr(MSR_X2APIC_TIMER_INITIAL, 0);
+    pmu_clear_this_cpu(); /* its performance counters too: no PMI after the stop */
 }

@@ -1,25 +1,36 @@
-/* CPUID as a partition sees it: the real CPU, minus VMX, plus what the
- * partition owns (its CPU count) and the truth about the TSC rate
- * (leaves 0x15/0x16, which Bochs and some firmware get wrong). Leaves
- * 0x40000000-0x400000FF identify the hypervisor (SDM Vol. 2A, CPUID):
- * 0x40000001 gives EAX = ABI version, EBX = partition id, ECX = its
- * rpc_vector, EDX = its rpc_gsi (include/vmrpc_abi.h).
+/* CPUID as a partition sees it: the real CPU, filtered by the table in
+ * vmx/cpuid_policy.c (every feature shown works as on the bare CPU, its
+ * MSRs included; what is refused is hidden), plus the fields the
+ * hypervisor emulates there: what the partition owns (its CPU count,
+ * topology), the guest's own CR4 bits (OSXSAVE, OSPKE), the PMU's counter
+ * counts (vmx/pmu.c) and the truth about the TSC rate (leaves 0x15/0x16,
+ * which Bochs and some firmware get wrong). Leaves 0x40000000-0x400000FF
+ * identify the hypervisor (SDM Vol. 2A, CPUID): 0x40000001 gives EAX =
+ * ABI version, EBX = partition id, ECX = its rpc_vector, EDX = its
+ * rpc_gsi (include/vmrpc_abi.h).
  *
  * Leaves 0x40000100-0x40000101 show the KVM signature with no paravirt
  * features and no hints: the interface by which Linux learns that it may
- * keep the x2APIC without interrupt remapping (its x2apic_available()),
- * which a partition must, as its LAPIC stays in x2APIC mode. Linux scans
+ * use the x2APIC without interrupt remapping (its x2apic_available()):
+ * it then switches a partition's LAPIC from xAPIC to x2APIC mode, whose
+ * EOI and timer registers do not exit (vmx/apic_mode.c). Linux scans
  * the 0x40000x00 bases for it; nothing else of KVM is offered or used. */
 #include "arch/x86/cpu.h"
 #include "arch/x86/platform.h"
+#include "vmx/cpuid_policy.h"
 #include "vmx/exit.h"
+#include "vmx/pmu.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
 
 #define CPUID1_ECX_OSXSAVE (1u << 27)
+#define CPUID7_ECX_OSPKE (1u << 4)
 #define CPUID7_EDX_ARCH_CAPABILITIES (1u << 29)
-#define CPUID1_EDX_PLATFORM_OWNED ((1u << 7) | (1u << 14) | (1u << 22) | (1u << 29)) /* MCE, MCA, ACPI, TM */
 #define CR4_OSXSAVE (1ull << 18)
+#define CR4_PKE (1ull << 22)
+#define LEAF_PMU 0xA
+#define CPUID_EXT1_EDX_SYSCALL (1u << 11)
+#define CS_AR_L (1u << 13) /* 64-bit code segment (SDM Vol. 3C 25.4.1) */
 #define LEAF_TSC_CRYSTAL 0x15
 #define LEAF_FREQUENCY 0x16
 #define HV_LEAF_BASE 0x40000000u
@@ -48,8 +59,16 @@ static void hypervisor_leaf(uint32_t leaf, const struct partition *p, struct cpu
     }
 }
 
-static void adjust(uint32_t leaf, uint32_t subleaf, const struct partition *p, struct cpuid_regs *r)
+/* A CPU bit that mirrors the guest's CR4, not the hypervisor's. */
+static uint32_t mirror_cr4(uint32_t reg, uint32_t bit, uint64_t cr4_bit)
 {
+    return (reg & ~bit) | (vmread(VMCS_GUEST_CR4) & cr4_bit ? bit : 0);
+}
+
+/* The fields cpuid_policy marks emulated (the table says why). */
+static void emulate(uint32_t leaf, uint32_t subleaf, const struct vcpu *v, struct cpuid_regs *r)
+{
+    const struct partition *p = v->partition;
     uint32_t mhz = (uint32_t)(platform.tsc_hz / 1000000);
     switch (leaf) {
     case 0:
@@ -57,20 +76,18 @@ static void adjust(uint32_t leaf, uint32_t subleaf, const struct partition *p, s
             r->eax = LEAF_FREQUENCY;
         break;
     case 1:
-        r->ecx &= ~CPUID1_ECX_VMX;
         r->ecx |= CPUID1_ECX_HYPERVISOR;
-        /* OSXSAVE mirrors the guest's own CR4 (EMULATION.md). */
-        r->ecx &= ~CPUID1_ECX_OSXSAVE;
-        if (vmread(VMCS_GUEST_CR4) & CR4_OSXSAVE)
-            r->ecx |= CPUID1_ECX_OSXSAVE;
+        r->ecx = mirror_cr4(r->ecx, CPUID1_ECX_OSXSAVE, CR4_OSXSAVE); /* EMULATION.md */
         r->ebx = (r->ebx & 0xFF00FFFF) | (p->cpu_count << 16);
-        /* Machine checks and thermal control are the platform's: their
-         * MSRs trap and are refused, so the features are not shown. */
-        r->edx &= ~CPUID1_EDX_PLATFORM_OWNED;
         break;
-    case 7: /* IA32_ARCH_CAPABILITIES exists: it tells the x2APIC is locked */
-        if (subleaf == 0)
+    case 7: /* IA32_ARCH_CAPABILITIES exists: the CPU's immunities (vmx/exit_msr.c) */
+        if (subleaf == 0) {
+            r->ecx = mirror_cr4(r->ecx, CPUID7_ECX_OSPKE, CR4_PKE);
             r->edx |= CPUID7_EDX_ARCH_CAPABILITIES;
+        }
+        break;
+    case LEAF_PMU:
+        cpuid_pmu_leaf(r);
         break;
     case 0xB: /* topology: one thread per core, the partition's cores */
     case 0x1F:
@@ -82,10 +99,29 @@ static void adjust(uint32_t leaf, uint32_t subleaf, const struct partition *p, s
     case LEAF_TSC_CRYSTAL: /* TSC = crystal * EBX / EAX */
         *r = (struct cpuid_regs){1, 1, (uint32_t)platform.tsc_hz, 0};
         break;
+    case 0x80000001: /* Intel CPUs report SYSCALL in 64-bit mode only; the hypervisor asked in it */
+        if (!v->entry_ia32e || !(vmread(VMCS_GUEST_CS_AR) & CS_AR_L))
+            r->edx &= ~CPUID_EXT1_EDX_SYSCALL;
+        break;
     case LEAF_FREQUENCY:
         *r = (struct cpuid_regs){mhz, mhz, 100, 0};
         break;
     }
+}
+
+/* What shown features depend on: the PMU probe, and the VMX controls
+ * without which an instruction raises #UD in the guest. */
+static uint32_t conditions(void)
+{
+    uint32_t proc2 = (uint32_t)vmread(VMCS_PROC_CONTROLS2);
+    return pmu_cpuid_conditions() | (proc2 & PROC2_ENABLE_RDTSCP ? CPUID_COND_RDTSCP : 0) |
+           (proc2 & PROC2_ENABLE_INVPCID ? CPUID_COND_INVPCID : 0);
+}
+
+static void as_shown(uint32_t leaf, uint32_t subleaf, const struct vcpu *v, struct cpuid_regs *r)
+{
+    cpuid_policy_apply(leaf, subleaf, conditions, r);
+    emulate(leaf, subleaf, v, r);
 }
 
 void exit_cpuid(struct vcpu *v, uint64_t q)
@@ -97,7 +133,7 @@ void exit_cpuid(struct vcpu *v, uint64_t q)
         hypervisor_leaf(leaf, v->partition, &r);
     } else {
         r = cpuid(leaf, subleaf);
-        adjust(leaf, subleaf, v->partition, &r);
+        as_shown(leaf, subleaf, v, &r);
     }
     v->regs.gpr[GPR_RAX] = r.eax;
     v->regs.gpr[GPR_RBX] = r.ebx;
