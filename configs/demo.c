@@ -52,6 +52,7 @@ const struct hv_config hv_config = {
             .image = "gpos.elf",
             .cmdline = "console=com1",
             .hlt_exits = true,
+            .lapic_mode = CFG_LAPIC_XAPIC, /* as a CPU leaves reset: unmodified kernels switch themselves */
             .rpc_serve = {"sysinfo", "echo", "net"},
             .rpc_bind = {"rtos/sysinfo", "rtos/echo"},
             .rpc_vector = 0x30, /* until it programs rpc_gsi (Linux does) */

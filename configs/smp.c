@@ -22,6 +22,7 @@ const struct hv_config hv_config = {
             .ioapic_pins = {4},
             .image = "duo.elf",
             .cmdline = "console=com1",
+            .lapic_mode = CFG_LAPIC_XAPIC, /* as a CPU leaves reset: unmodified kernels switch themselves */
         },
     },
 };

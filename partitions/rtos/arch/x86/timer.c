@@ -99,8 +99,8 @@ static uint32_t ioapic_read(uint32_t reg)
 }
 
 /* xAPIC -> x2APIC is the one legal switch from an enabled APIC (SDM
- * 11.12.5). Under the hypervisor the APIC is already in x2APIC mode (and
- * writes to IA32_APIC_BASE are refused), so only bare metal switches. */
+ * 11.12.5): on bare metal, and in a partition configured to start in
+ * xAPIC mode (lapic_mode); 'rtos' starts in x2APIC mode already. */
 static void x2apic_init(void)
 {
     if (!(cpuid(1, 0).ecx & CPUID1_ECX_X2APIC)) {
