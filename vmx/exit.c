@@ -7,6 +7,8 @@
 #include "hv/console.h"
 #include "hv/percpu.h"
 #include "vmx/apic_ipi.h"
+#include "vmx/guest_rip.h"
+#include "vmx/halt_irqs_off.h"
 #include "vmx/nmi.h"
 #include "vmx/nmi_policy.h"
 #include "vmx/vmcs.h"
@@ -15,11 +17,43 @@
 
 #define BLOCKING_STI_MOVSS (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS)
 
-void vmx_advance_rip(void) { vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTR_LEN)); }
+/* RF or TF set: the rare part of completing an instruction (guest_rip.h):
+ * RF cleared, and TF's single-step #DB made pending, to be delivered
+ * right after the VM entry (SDM Vol. 3C 27.7.3). */
+static __attribute__((noinline)) void complete_debug_flags(uint64_t rflags)
+{
+    bool single_step;
+    uint64_t debugctl = (rflags & RFLAGS_TF) ? vmread(VMCS_GUEST_DEBUGCTL) : 0;
+    vmwrite(VMCS_GUEST_RFLAGS, rflags_after_instruction(rflags, debugctl, &single_step));
+    if (single_step)
+        vmwrite(VMCS_GUEST_PENDING_DBG, vmread(VMCS_GUEST_PENDING_DBG) | PENDING_DBG_BS);
+}
+
+/* The guest's instruction of `length` bytes was carried out here: the
+ * guest goes on as after the CPU's own execution of it. EIP wraps outside
+ * 64-bit mode (checked only when the sum crosses 4 GiB, where that can
+ * matter); blocking by STI or MOV SS, which covered just this
+ * instruction, ends (SDM Vol. 3C 25.4.2); RF and TF as above. */
+void vmx_advance_rip_by(uint64_t length)
+{
+    uint64_t rip = vmread(VMCS_GUEST_RIP), next = rip + length;
+    if (__builtin_expect(((next ^ rip) >> 32) != 0, 0))
+        next = guest_rip_after(rip, length, vcpu_in_64bit_mode());
+    vmwrite(VMCS_GUEST_RIP, next);
+    uint64_t blocking = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    if (__builtin_expect(blocking & BLOCKING_STI_MOVSS, 0))
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, blocking & ~(uint64_t)BLOCKING_STI_MOVSS);
+    uint64_t rflags = vmread(VMCS_GUEST_RFLAGS);
+    if (__builtin_expect(rflags & (RFLAGS_TF | RFLAGS_RF), 0))
+        complete_debug_flags(rflags);
+}
+
+void vmx_advance_rip(void) { vmx_advance_rip_by(vmread(VMCS_EXIT_INSTR_LEN)); }
 
 /* An exception as the CPU itself would deliver it: in real mode
  * (unrestricted guest, CR0.PE = 0) none pushes an error code, and asking
- * for one fails the VM entry (SDM Vol. 3C 27.2.1.3). */
+ * for one fails the VM entry (SDM Vol. 3C 27.2.1.3); a fault pushes RF
+ * set, which VM entry does not do by itself (guest_rip.h). */
 static void inject(uint32_t info, uint32_t error)
 {
     if (info & INTR_DELIVER_ERROR) {
@@ -27,6 +61,7 @@ static void inject(uint32_t info, uint32_t error)
         if (info & INTR_DELIVER_ERROR)
             vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
     }
+    vmwrite(VMCS_GUEST_RFLAGS, rflags_for_injected_event(vmread(VMCS_GUEST_RFLAGS), info));
     vmwrite(VMCS_ENTRY_INTR_INFO, info | INTR_INFO_VALID);
 }
 
@@ -140,18 +175,18 @@ static void exit_sipi(struct vcpu *v, uint64_t q)
     nmi_unblock();
 }
 
-/* HLT exits only for partitions configured so. With interrupts off the
- * guest could never wake: report it and stop the partition. */
+/* HLT exits only for partitions configured so. With interrupts off only
+ * an NMI or INIT wakes the CPU: when no other CPU of the partition runs
+ * to send one, report it and stop the partition (halt_irqs_off.h). */
 static void exit_hlt(struct vcpu *v, uint64_t q)
 {
-    (void)v, (void)q;
+    (void)q;
+    /* The HLT completes, so blocking by STI or MOV SS that covered it
+     * ends (vmx_advance_rip); left set, the entry in the HLT state after
+     * an "sti; hlt" (an OS's idle loop) would fail (SDM 27.3.1.5). */
     vmx_advance_rip();
-    if (!(vmread(VMCS_GUEST_RFLAGS) & (1u << 9)))
+    if (!(vmread(VMCS_GUEST_RFLAGS) & (1u << 9)) && halt_irqs_off_ends_partition(v))
         partition_stop_current(-1, "halted with interrupts disabled at RIP 0x%lx", vmread(VMCS_GUEST_RIP));
-    /* The HLT completed, so blocking by STI or MOV SS that covered it
-     * ends (SDM Vol. 3C 25.4.2); left set, the entry in the HLT state
-     * after an "sti; hlt" (an OS's idle loop) would fail (SDM 27.3.1.5). */
-    vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~(uint64_t)BLOCKING_STI_MOVSS);
     vmwrite(VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
 }
 

@@ -8,9 +8,11 @@
 #include "hv/fmt.h"
 #include "hv/string.h"
 #include "vmx/exit.h"
+#include "vmx/guest_rip.h"
 #include "vmx/hpet_emul.h"
 #include "vmx/ioapic_emul.h"
 #include "vmx/vmcs_fields.h"
+#include "vmx/xapic_emul.h"
 #include "vmx/vmx_asm.h"
 
 #define QUAL_READ (1u << 0)
@@ -32,16 +34,21 @@ static bool read_guest_ram(void *ctx, uint64_t gpa, void *buf, size_t len)
     return true;
 }
 
-/* Copies up to MAX_INSN bytes at CS:RIP; returns how many were readable. */
+/* Copies up to MAX_INSN bytes at CS:RIP; returns how many were readable.
+ * In 64-bit mode CS's base is treated as 0, whatever the VMCS field holds
+ * (SDM Vol. 3A 3.4.4); otherwise linear addresses are 32 bits wide and
+ * wrap at 4 GiB (3.4, also in compatibility mode), the instruction's
+ * bytes too. */
 static size_t fetch_instruction(const struct partition *p, uint8_t *buf)
 {
     struct guest_paging_state s = {vmread(VMCS_GUEST_CR0), vmread(VMCS_GUEST_CR3), vmread(VMCS_GUEST_CR4),
                                    vmread(VMCS_GUEST_EFER)};
-    uint64_t linear = vmread(VMCS_GUEST_CS_BASE) + vmread(VMCS_GUEST_RIP);
+    bool long64 = vcpu_in_64bit_mode();
+    uint64_t linear = vmread(VMCS_GUEST_RIP) + (long64 ? 0 : vmread(VMCS_GUEST_CS_BASE));
     size_t n = 0;
     while (n < MAX_INSN) {
-        uint64_t gpa;
-        if (guest_translate(&s, linear + n, GVA_ACCESS_FETCH, read_guest_ram, (void *)p, &gpa) != 0)
+        uint64_t gpa, at = long64 ? linear + n : (uint32_t)(linear + n);
+        if (guest_translate(&s, at, GVA_ACCESS_FETCH, read_guest_ram, (void *)p, &gpa) != 0)
             break;
         size_t chunk = MIN((size_t)MAX_INSN - n, (size_t)(PAGE_SIZE - (gpa & (PAGE_SIZE - 1))));
         if (!read_guest_ram((void *)p, gpa, buf + n, chunk))
@@ -89,6 +96,7 @@ static const struct emulated_page {
 } emulated_pages[] = {
     {"IOAPIC", ioapic_claims, ioapic_access},
     {"HPET", hpet_emul_claims, hpet_emulate},
+    {"local APIC", xapic_emul_claims, xapic_emulate}, /* xAPIC mode (vmx/apic_mode_vcpu.c) */
 };
 
 static bool emulate_access(struct vcpu *v, uint64_t gpa)
@@ -105,7 +113,7 @@ static bool emulate_access(struct vcpu *v, uint64_t gpa)
             partition_stop_current(-1, "%s access at RIP 0x%lx with an instruction the hypervisor cannot emulate",
                                    e->name, vmread(VMCS_GUEST_RIP));
         e->emulate(v, offset, &m);
-        vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + m.length);
+        vmx_advance_rip_by(m.length);
         return true;
     }
     return false;

@@ -8,20 +8,25 @@
 #include "arch/x86/extable.h"
 #include "hv/console.h"
 #include "vmx/apic_ipi.h"
+#include "vmx/apic_mode_vcpu.h"
 #include "vmx/exit.h"
 #include "vmx/lvt_check.h"
+#include "vmx/pmu.h"
+#include "vmx/tsc_offset.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
 
-#define MSR_TSC 0x10
 #define MSR_APIC_BASE 0x1B
 #define MSR_FEATURE_CONTROL 0x3A
-#define MSR_TSC_ADJUST 0x3B
 #define MSR_BIOS_SIGN_ID 0x8B
-#define MSR_XAPIC_DISABLE_STATUS 0xBD
 #define MSR_ARCH_CAPABILITIES 0x10A
-#define ARCH_CAP_XAPIC_DISABLE (1ull << 21)
-#define LEGACY_XAPIC_DISABLED 1ull
+#define MSR_PERF_CAPABILITIES 0x345
+/* The CPU's immunities that stay true inside a partition (SDM Vol. 4
+ * 2.1, IA32_ARCH_CAPABILITIES): RDCL_NO, IBRS_ALL, RSBA, SSB_NO, MDS_NO,
+ * IF_PSCHANGE_MC_NO, TAA_NO. Not XAPIC_DISABLE (bit 21): a partition may
+ * change its APIC mode (vmx/apic_mode.c); nor controls whose MSRs are
+ * refused (TSX_CTRL, bit 7). */
+#define ARCH_CAP_FACTS ((1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 8))
 #define MSR_MISC_ENABLE 0x1A0
 #define MSR_VMX_FIRST 0x480
 #define MSR_VMX_LAST 0x491
@@ -29,7 +34,6 @@
 #define MSR_MTRR_LAST 0x26F
 #define MSR_MTRR_DEF_TYPE 0x2FF
 #define MSR_X2APIC_ICR 0x830
-#define CPUID7_EBX_TSC_ADJUST (1u << 1)
 #define MSR_EFER_NR 0xC0000080
 #define FC_LOCKED 1u
 #define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11)) /* SCE, LME, NXE */
@@ -52,28 +56,40 @@ static void refuse(struct vcpu *v, const char *what, uint32_t msr, uint64_t valu
     vmx_inject_gp();
 }
 
-static bool is_vmx_msr(uint32_t msr) { return msr == MSR_FEATURE_CONTROL || (msr >= MSR_VMX_FIRST && msr <= MSR_VMX_LAST); }
+/* Shown to every partition (CPUID.7:EDX[29], vmx/cpuid_policy.c), also
+ * on a CPU without the MSR (Bochs): then it claims no immunity. */
+static uint64_t arch_capabilities(void)
+{
+    uint64_t value = 0;
+    return rdmsr_safe(MSR_ARCH_CAPABILITIES, &value) == 0 ? value & ARCH_CAP_FACTS : 0;
+}
 
-/* IA32_TSC_ADJUST exists when CPUID.(EAX=7,ECX=0):EBX[1] says so (SDM
- * Vol. 3B 17.17.3; the partition sees that bit as is); else #GP. */
-static bool has_tsc_adjust(void) { return cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & CPUID7_EBX_TSC_ADJUST); }
+static bool is_vmx_msr(uint32_t msr) { return msr == MSR_FEATURE_CONTROL || (msr >= MSR_VMX_FIRST && msr <= MSR_VMX_LAST); }
 
 void exit_rdmsr(struct vcpu *v, uint64_t q)
 {
     (void)q;
     uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
     uint64_t value;
+    if (vapic_msr_faults(v, msr))
+        return refuse(v, "refused read (its APIC is not in x2APIC mode) of x2APIC", msr, 0);
     if (msr == MSR_FEATURE_CONTROL) {
         value = FC_LOCKED; /* locked with VMX off, like firmware that disabled it */
-    } else if (msr == MSR_APIC_BASE || (msr == MSR_TSC_ADJUST && has_tsc_adjust()) || msr == MSR_X2APIC_ICR) {
+    } else if (msr == MSR_APIC_BASE) {
+        value = vapic_read_base(v); /* its own mode (vmx/apic_mode_vcpu.c) */
+    } else if (tsc_vcpu_owns_msr(msr)) { /* its own TSC view (vmx/tsc_vcpu.c) */
+        if (!tsc_vcpu_rdmsr(v, msr, &value))
+            return refuse(v, "read refused by the CPU of", msr, 0);
+    } else if (msr == MSR_X2APIC_ICR) {
         if (rdmsr_safe(msr, &value) != 0)
             return refuse(v, "read refused by the CPU of", msr, 0);
     } else if (msr == MSR_EFER_NR) {
         value = vmread(VMCS_GUEST_EFER);
+    } else if (msr == MSR_PERF_CAPABILITIES) { /* read-only: writes are refused below, as by the CPU */
+        if (!pmu_read_perf_capabilities(&value))
+            return refuse(v, "refused read (PDCM hidden) of", msr, 0);
     } else if (msr == MSR_ARCH_CAPABILITIES) {
-        value = ARCH_CAP_XAPIC_DISABLE; /* only what is known about a partition's CPU: */
-    } else if (msr == MSR_XAPIC_DISABLE_STATUS) {
-        value = LEGACY_XAPIC_DISABLED; /* its LAPIC stays in x2APIC mode (SDM Vol. 3A 11.12.1) */
+        value = arch_capabilities();
     } else {
         return refuse(v, is_vmx_msr(msr) ? "refused read of VMX" : "refused read of unknown", msr, 0);
     }
@@ -97,10 +113,8 @@ static bool write_efer(uint64_t value)
 static bool write_refused(struct vcpu *v, uint32_t msr, uint64_t value, const char **why)
 {
     *why = "refused write to unknown";
-    if (msr == MSR_APIC_BASE) {
-        *why = "refused write (the local APIC stays in x2APIC mode) to IA32_APIC_BASE";
-        return value != rdmsr(MSR_APIC_BASE);
-    }
+    if (msr == MSR_APIC_BASE)
+        return !vapic_write_base(v, value, why); /* its own mode (vmx/apic_mode_vcpu.c) */
     if (msr == MSR_EFER_NR) {
         *why = "refused write of reserved bits to EFER";
         return !write_efer(value);
@@ -111,13 +125,16 @@ static bool write_refused(struct vcpu *v, uint32_t msr, uint64_t value, const ch
     }
     if (msr == MSR_BIOS_SIGN_ID)
         return false; /* how an OS asks for the microcode revision (SDM Vol. 3A 10.11.7.1) */
-    if (msr == MSR_TSC || msr == MSR_TSC_ADJUST || msr == MSR_MISC_ENABLE ||
-        (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST) || msr == MSR_MTRR_DEF_TYPE) {
+    if (tsc_vcpu_owns_msr(msr)) {
+        *why = "refused write (no such MSR on this CPU) to";
+        return !tsc_vcpu_wrmsr(v, msr, value); /* its own TSC view (vmx/tsc_vcpu.c) */
+    }
+    if (msr == MSR_MISC_ENABLE || (msr >= MSR_MTRR_FIRST && msr <= MSR_MTRR_LAST) || msr == MSR_MTRR_DEF_TYPE) {
         /* Ignored, but only if the MSR exists on this CPU: the range
-         * 0x200-0x26F has holes, and TSC_ADJUST is a feature. */
+         * 0x200-0x26F has holes. */
         uint64_t current;
         *why = "refused write (no such MSR on this CPU) to";
-        if ((msr == MSR_TSC_ADJUST && !has_tsc_adjust()) || rdmsr_safe(msr, &current) != 0)
+        if (rdmsr_safe(msr, &current) != 0)
             return true;
         log_limited(v, "ignored write (shared timing/cache state) to", msr, value);
         return false;
@@ -146,6 +163,8 @@ void exit_wrmsr(struct vcpu *v, uint64_t q)
     uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
     uint64_t value = (v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
     const char *why;
+    if (vapic_msr_faults(v, msr))
+        return refuse(v, "refused write (its APIC is not in x2APIC mode) to x2APIC", msr, value);
     if (lvt_name(msr))
         return write_lvt(v, msr, value);
     if (msr == MSR_X2APIC_ICR) {

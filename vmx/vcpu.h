@@ -9,6 +9,7 @@
 #include "include/hv_abi.h"
 #include "vmx/bitmaps.h"
 #include "vmx/mmio_decode.h"
+#include "vmx/tsc_offset.h"
 
 struct partition;
 
@@ -40,6 +41,17 @@ struct vcpu {
     struct hv_exit_stats stats; /* .total is left 0: vcpu_exit_stats() sums it when asked */
     uint64_t wait_ticks; /* spent in exits waiting for other partitions (VMRPC), not counted in root_ticks */
     uint8_t *msr_bitmap; /* its own copy of the partition's MSR bitmap (vcpu_msr_intercept) */
+    /* Its local APIC as the guest sees it (vmx/apic_mode_vcpu.c,
+     * vmx/xapic_emul.c); the physical one stays in x2APIC mode. */
+    uint8_t apic_mode;                      /* enum apic_mode */
+    bool xapic_focus_disabled;              /* SVR bit 9, which the x2APIC lacks */
+    uint32_t xapic_ldr, xapic_dfr;          /* xAPIC logical destination and model */
+    uint32_t xapic_icr_low, xapic_icr_high; /* the ICR as last written in xAPIC mode */
+    /* Its own TSC (vmx/tsc_offset.h, vmx/tsc_vcpu.c): the offset the CPU
+     * adds for it, its TSC_ADJUST and TSC_DEADLINE, and whether that
+     * deadline is trapped (only while the offset is not 0). */
+    struct tsc_view tsc;
+    bool tsc_deadline_trapped;
 };
 
 /* Per-CPU VT-x setup: VMXON with this CPU's own region. 0 or -E_NOTSUP. */

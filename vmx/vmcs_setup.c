@@ -7,6 +7,8 @@
 #include "hv/console.h"
 #include "hv/percpu.h"
 #include "hv/string.h"
+#include "vmx/apic_mode_vcpu.h"
+#include "vmx/pmu.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_fields.h"
@@ -62,8 +64,9 @@ static bool adjust_controls(uint32_t msr, uint32_t want, uint32_t *out)
 static int write_controls(struct vcpu *v, const struct vcpu_setup *s)
 {
     uint32_t pin, proc, proc2, exit, entry, with_timer, with_window;
+    /* TSC offsetting: each vCPU its own TSC (vmx/tsc_offset.h). */
     uint32_t want_proc = PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_SECONDARY_CONTROLS |
-                         (s->hlt_exits ? PROC_HLT_EXITING : 0);
+                         PROC_USE_TSC_OFFSETTING | (s->hlt_exits ? PROC_HLT_EXITING : 0);
     /* WBINVD exiting: a partition must not flush the caches it shares
      * with the others (vmx/exit.c, exit_wbinvd). */
     uint32_t want_proc2 = PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING;
@@ -277,7 +280,9 @@ void vmcs_enter_sipi(uint8_t vector)
     vmwrite(VMCS_GUEST_GDTR_LIMIT, 0xFFFF);
     vmwrite(VMCS_GUEST_IDTR_BASE, 0);
     vmwrite(VMCS_GUEST_IDTR_LIMIT, 0xFFFF);
-    vmcs_write_guest_cr(CR0_ET, 0);
+    /* CR0 as INIT leaves it, 0x60000010 (SDM Vol. 3A Table 10-1): CD and
+     * NW show in the read shadow, the CPU keeps caching on. */
+    vmcs_write_guest_cr(CR0_CACHE_BITS | CR0_ET, 0);
     vmwrite(VMCS_GUEST_EFER, 0);
     vmwrite(VMCS_GUEST_RIP, 0);
     vmwrite(VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
@@ -311,6 +316,7 @@ int vcpu_init(struct vcpu *v, const struct vcpu_setup *s)
      * its own state (vcpu_msr_intercept). */
     v->msr_bitmap = phys_to_virt(bitmap_pa);
     memcpy(v->msr_bitmap, phys_to_virt(s->msr_bitmap_pa), MSR_BITMAP_SIZE);
+    vapic_init(v); /* its starting APIC mode: which x2APIC MSRs pass */
     *(uint32_t *)phys_to_virt(v->vmcs_pa) = vmx_vmcs_revision();
     if (!vmclear(v->vmcs_pa) || !vmptrld(v->vmcs_pa))
         return -E_NOTSUP;
@@ -322,6 +328,7 @@ int vcpu_init(struct vcpu *v, const struct vcpu_setup *s)
     err = write_host_state(v);
     if (err)
         return err;
+    tsc_vcpu_start(v); /* offset 0: the real TSC until the guest writes its own */
     if (!s->entry)
         vmcs_enter_wait_for_sipi();
     else if (s->entry->mode == GUEST_ENTRY_LONG64)
@@ -329,5 +336,6 @@ int vcpu_init(struct vcpu *v, const struct vcpu_setup *s)
     else
         vmcs_enter_protected32(v, s->entry);
     vmcs_sync_long_mode(v);
+    pmu_vcpu_start(); /* its counters start cleared (vmx/pmu.c) */
     return 0;
 }

@@ -1,0 +1,2 @@
+UNIT_TESTS += guest_rip
+UNIT_SRCS_guest_rip := vmx/guest_rip.c
