@@ -2,12 +2,15 @@
  * bitmap passes them). Power-off ports stop the partition with its exit
  * code (also its ACPI sleep control register, arch/x86/partition_acpi.h);
  * a port owned by another partition or by the hypervisor stops it
- * as hostile; a port nobody owns behaves like absent hardware (reads give
- * all ones, writes are dropped), which is what OSes probe for.
+ * as hostile; PCI configuration mechanism #1 (0xCF8/0xCFC) is each
+ * partition's own, emulated (hv/pci_cfg.h); any other port nobody owns
+ * behaves like absent hardware (reads give all ones, writes are
+ * dropped), which is what OSes probe for.
  * Exit qualification: Intel SDM Vol. 3C Table 28-5. */
 #include "arch/x86/partition_acpi.h"
 #include "arch/x86/platform.h"
 #include "hv/console.h"
+#include "hv/pci_cfg.h"
 #include "vmx/exit.h"
 #include "vmx/root_fault.h"
 #include "vmx/vmcs_fields.h"
@@ -26,6 +29,16 @@
 
 static const char shutdown_string[] = "Shutdown";
 static uint32_t logged_per_partition[CFG_MAX_PARTITIONS];
+static struct pci_cfg_space pci_cfg_spaces[CFG_MAX_PARTITIONS];
+
+/* IN of size bytes: 32-bit IN zero-extends into RAX; smaller sizes keep
+ * the rest. */
+static void set_in_result(struct vcpu *v, uint32_t size, uint32_t value)
+{
+    uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1;
+    uint64_t rax = size == 4 ? 0 : v->regs.gpr[GPR_RAX] & ~mask;
+    v->regs.gpr[GPR_RAX] = rax | (value & mask);
+}
 
 /* A write that powers the partition off stops it (and does not return). */
 static void check_power_off(struct vcpu *v, uint16_t port, uint32_t value)
@@ -69,12 +82,25 @@ static void absent_device(struct vcpu *v, uint64_t q)
             v->regs.gpr[GPR_RCX] = 0; /* the whole string went nowhere */
         return;
     }
-    if (QUAL_IN(q)) {
-        uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1;
-        /* 32-bit IN zero-extends into RAX; smaller sizes keep the rest. */
-        uint64_t rax = size == 4 ? 0 : v->regs.gpr[GPR_RAX] & ~mask;
-        v->regs.gpr[GPR_RAX] = rax | mask;
-    }
+    if (QUAL_IN(q))
+        set_in_result(v, size, 0xFFFFFFFFu);
+}
+
+/* The partition's PCI configuration space: answered without a log line
+ * (a bus scan is what kernels do at boot). String I/O there is left to
+ * absent_device: no kernel scans configuration space with INS/OUTS. */
+static bool pci_cfg_access(struct vcpu *v, uint64_t q)
+{
+    uint16_t port = QUAL_PORT(q);
+    uint32_t size = QUAL_SIZE(q);
+    if (QUAL_STRING(q) || !pci_cfg_handles(port, size))
+        return false;
+    struct pci_cfg_space *s = &pci_cfg_spaces[v->partition->id];
+    if (QUAL_IN(q))
+        set_in_result(v, size, pci_cfg_read(s, port, size));
+    else
+        pci_cfg_write(s, port, size, (uint32_t)v->regs.gpr[GPR_RAX]);
+    return true;
 }
 
 void exit_io(struct vcpu *v, uint64_t q)
@@ -89,6 +115,7 @@ void exit_io(struct vcpu *v, uint64_t q)
         uint32_t value = (uint32_t)v->regs.gpr[GPR_RAX] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
         check_power_off(v, port, value);
     }
-    absent_device(v, q);
+    if (!pci_cfg_access(v, q))
+        absent_device(v, q);
     vmx_advance_rip();
 }
