@@ -131,10 +131,13 @@ deps:
 	tools/setup-deps.sh
 
 # Scenarios also boot an image built with configs/smp.c (one partition
-# on both CPUs), in $(BUILD)/smp.
+# on both CPUs), in $(BUILD)/smp, and the Linux ones (and the bench) one
+# built with configs/linux-smp.c (Linux on two of three CPUs), in
+# $(BUILD)/linux-smp.
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT_BINS)
 	$(MAKE) --no-print-directory CONFIG=smp BUILD=$(BUILD)/smp $(BUILD)/smp/hv.elf
+	$(MAKE) --no-print-directory CONFIG=linux-smp BUILD=$(BUILD)/linux-smp $(BUILD)/linux-smp/hv.elf
 	tools/test-all.sh
 
 integration: deps all
@@ -146,6 +149,7 @@ run: deps all
 		GPOS_MODULES="$(GPOS_MODULES)" TIMEOUT="$(TIMEOUT)" tools/run.sh
 
 bench: deps all
+	$(MAKE) --no-print-directory CONFIG=linux-smp BUILD=$(BUILD)/linux-smp $(BUILD)/linux-smp/hv.elf
 	tools/bench.sh
 
 clean:

@@ -31,6 +31,17 @@ served() { # module -> its served count from $SYS/modules
 check module "vmrpc.ko in /proc/modules, /dev/vmrpc a char device, mode $(stat mode)" \
     sh -c 'grep -q "^vmrpc " /proc/modules && [ -c /dev/vmrpc ]'
 
+# --- CPUs: every CPU the ACPI tables list is online (the partition's
+# own; configs/linux-smp.c gives it two), and a call from the last one
+# (its hypercalls, and the IPIs that move the task there)
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+online=$(cat /sys/devices/system/cpu/online 2>/dev/null)
+last=$((ncpu - 1))
+if [ $last -eq 0 ]; then want=0; else want=0-$last; fi
+out=$(taskset "$(printf %x $((1 << last)))" vmrpc call rtos echo "from-cpu-$last" 2>&1)
+check cpus "processors=$ncpu online=$online echo from CPU $last: '$out'" \
+    [ "$online" = "$want" -a "$out" = "from-cpu-$last" ]
+
 # --- servers: sysinfo, echo, net (registered before -d returns)
 vmrpc serve -d -p $PIDFILE sysinfo echo net > /tmp/serve.txt 2>&1
 check serve "$(oneline /tmp/serve.txt)" grep -q "serving sysinfo" /tmp/serve.txt
