@@ -9,6 +9,10 @@
  *   each of which a real x2APIC answers with #GP (Intel SDM Vol. 3A
  *   10.12.1.3), and a write to MSR 0x230, a hole in the MTRR range that
  *   the hypervisor ignores writes to: #GP where this CPU has no such MSR.
+ * - xapic-ipi-init:ID (with x2apic=keep, in a partition that starts in
+ *   xAPIC mode): INIT to APIC id ID through the xAPIC ICR in MMIO
+ *   (ICR_HIGH 0xFEE00310, then ICR_LOW 0xFEE00300, which sends): the same
+ *   checks as through the x2APIC ICR MSR must stop it for a foreign CPU.
  * - smp-broadcast (with smp=broadcast, which starts the APs by shorthand
  *   INIT/SIPI, see smp.c): an NMI to "all excluding self", which must
  *   reach the partition's other CPUs ("NMI received" printed there). */
@@ -30,6 +34,10 @@
 #define ICR_NMI_ASSERT 0x4400u
 #define ICR_FIXED_SELF (0xF0u | (1u << 18)) /* vector 0xF0, shorthand self */
 #define ICR_ALL_BUT_SELF (3u << 18)
+
+#define XAPIC_ICR_LOW 0xFEE00300u
+#define XAPIC_ICR_HIGH 0xFEE00310u
+#define ICR_INIT_ASSERT 0x4500u
 
 static int msr_write(const char *spec, const char *what, uint32_t msr, uint64_t value)
 {
@@ -84,9 +92,22 @@ static void smp_broadcast(const char *spec)
     say("attack %s: survived, %s", spec, f ? "#GP (refused)" : "no fault");
 }
 
+static void xapic_ipi_init(const char *spec, uint32_t apic_id)
+{
+    say("attack %s: INIT to APIC id %u through the xAPIC ICR (MMIO 0x%x, 0x%x)", spec, apic_id, XAPIC_ICR_HIGH,
+        XAPIC_ICR_LOW);
+    *(volatile uint32_t *)XAPIC_ICR_HIGH = apic_id << 24;
+    *(volatile uint32_t *)XAPIC_ICR_LOW = ICR_INIT_ASSERT;
+    tsc_wait_until(rdtsc() + tsc_ticks_ms(20));
+    say("attack %s: survived, INIT sent", spec);
+}
+
 int attack_intr_run(const struct attack_args *a)
 {
-    if (kstreq(a->kind, "lvt-smi"))
+    uint64_t id = 0;
+    if (kstreq(a->kind, "xapic-ipi-init") && a->nargs == 1 && !parse_u64(a->arg[0], 10, &id) && id < 256)
+        xapic_ipi_init(a->spec, (uint32_t)id);
+    else if (kstreq(a->kind, "lvt-smi"))
         lvt_smi(a->spec);
     else if (kstreq(a->kind, "reserved-bits"))
         reserved_bits(a->spec);

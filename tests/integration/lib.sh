@@ -135,10 +135,11 @@ line_of() {
 # ATTACKER stopped with STOP_REGEX before the victim's own power-off, and
 # the victim printed all its heartbeats. STOP_REGEX empty: the attacker
 # must survive instead (refusals that a real CPU reports as #GP).
+# HOSTILE_ARGS (environment): more test-kernel options for the attacker.
 hostile() {
     local attacker=$1 attack=$2 stop=$3 victim
     victim=$([[ $attacker == rtos ]] && echo gpos || echo rtos)
-    local att_args="heartbeat=10 attack_after=1 attack=$attack"
+    local att_args="heartbeat=10 attack_after=1 attack=$attack${HOSTILE_ARGS:+ $HOSTILE_ARGS}"
     [[ -z $stop ]] && att_args+=" beats=3 gp=continue"
     local vic_args="heartbeat=40 beats=12 exit=0 stats"
     if [[ $attacker == rtos ]]; then
