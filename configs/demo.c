@@ -6,14 +6,21 @@
  * vmlinux alone is 66 MB, and the copy must not overlap where GRUB put it). */
 #include "hv/config.h"
 
+/* configs/linux-smp.c reuses this file with more CPUs. */
+#ifndef DEMO_NAME
+#define DEMO_NAME "demo"
+#define DEMO_CPU_COUNT 2
+#define DEMO_GPOS_CPUS (1u << 0)
+#endif
+
 #define COM1 0x3F8
 #define COM3 0x3E8
 #define LPT1 0x378
 #define HPET_MMIO 0xFED00000
 
 const struct hv_config hv_config = {
-    .name = "demo",
-    .cpu_count = 2,
+    .name = DEMO_NAME,
+    .cpu_count = DEMO_CPU_COUNT,
     .ram_count = 2,
     .ram = {{0, 0x9F000}, {MiB(1), MiB(511)}},
     .hypervisor = {0, MiB(160)},
@@ -42,7 +49,7 @@ const struct hv_config hv_config = {
         },
         {
             .name = "gpos",
-            .cpus = 1u << 0,
+            .cpus = DEMO_GPOS_CPUS,
             .mem_count = 1,
             .mem = {{CFG_MEM_RAM, 0, MiB(192), MiB(256)}},
             .io_count = 1,

@@ -19,24 +19,6 @@
 #define MAX_PINS 24
 #define NO_PARTITION 0xFFFFFFFFu
 
-static uint64_t size_mask(uint8_t bytes) { return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1; }
-
-/* Writes a read result into the destination register with the x86 rules:
- * 32- and 64-bit destinations are replaced (zero-extended), 8/16-bit ones
- * keep the other bits. */
-static void store_result(struct vcpu *v, const struct mmio_insn *m, uint64_t value)
-{
-    uint64_t val = value & size_mask(m->size);
-    uint8_t width = m->zero_extend ? m->dest_size : m->size;
-    uint64_t old = vcpu_get_gpr(v, (enum gpr)m->reg);
-    if (m->high_byte)
-        vcpu_set_gpr(v, (enum gpr)m->reg, (old & ~0xFF00ull) | (val << 8));
-    else if (width >= 4)
-        vcpu_set_gpr(v, (enum gpr)m->reg, val);
-    else
-        vcpu_set_gpr(v, (enum gpr)m->reg, (old & ~size_mask(width)) | val);
-}
-
 static uint32_t pin_of(uint32_t index) { return (index - IOAPIC_REG_REDTBL) / 2; }
 
 static uint32_t read_register(const struct partition *p, uint32_t index)
@@ -166,13 +148,13 @@ void ioapic_emulate(struct vcpu *v, uint32_t offset, const struct mmio_insn *m)
         if (m->write)
             p->ioapic_regsel = (uint32_t)vcpu_mmio_write_value(v, m) & 0xFF;
         else
-            store_result(v, m, p->ioapic_regsel);
+            vcpu_mmio_store_read(v, m, p->ioapic_regsel);
     } else if (offset == OFF_IOWIN) {
         if (m->write)
             write_register(p, p->ioapic_regsel, (uint32_t)vcpu_mmio_write_value(v, m));
         else
-            store_result(v, m, read_register(p, p->ioapic_regsel));
+            vcpu_mmio_store_read(v, m, read_register(p, p->ioapic_regsel));
     } else if (!m->write) {
-        store_result(v, m, 0); /* EOI and reserved registers read as 0 */
+        vcpu_mmio_store_read(v, m, 0); /* EOI and reserved registers read as 0 */
     }
 }

@@ -52,6 +52,21 @@ uint64_t vcpu_mmio_write_value(const struct vcpu *v, const struct mmio_insn *m)
     return m->high_byte ? (r >> 8) & 0xFF : r;
 }
 
+static uint64_t size_mask(uint8_t bytes) { return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1; }
+
+void vcpu_mmio_store_read(struct vcpu *v, const struct mmio_insn *m, uint64_t value)
+{
+    uint64_t val = value & size_mask(m->size);
+    uint8_t width = m->zero_extend ? m->dest_size : m->size;
+    uint64_t old = vcpu_get_gpr(v, (enum gpr)m->reg);
+    if (m->high_byte)
+        vcpu_set_gpr(v, (enum gpr)m->reg, (old & ~0xFF00ull) | (val << 8));
+    else if (width >= 4)
+        vcpu_set_gpr(v, (enum gpr)m->reg, val);
+    else
+        vcpu_set_gpr(v, (enum gpr)m->reg, (old & ~size_mask(width)) | val);
+}
+
 bool vcpu_in_64bit_mode(void)
 {
     return (vmread(VMCS_GUEST_EFER) & (1ull << 10)) && (vmread(VMCS_GUEST_CS_AR) & (1u << 13));

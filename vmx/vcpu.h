@@ -91,6 +91,10 @@ uint64_t vcpu_get_rip(void);
 /* The value an MMIO write instruction stores: its immediate or its
  * source register (AH..BH as decoded), not yet cut to its size. */
 uint64_t vcpu_mmio_write_value(const struct vcpu *v, const struct mmio_insn *m);
+/* Puts what an emulated MMIO read returns into its destination register
+ * with the x86 rules: 32- and 64-bit destinations are replaced
+ * (zero-extended), 8- and 16-bit ones keep the other bits. */
+void vcpu_mmio_store_read(struct vcpu *v, const struct mmio_insn *m, uint64_t value);
 /* True when the guest runs 64-bit code (then hypercall arguments are
  * 64-bit; otherwise only their low halves count). */
 bool vcpu_in_64bit_mode(void);

@@ -34,24 +34,6 @@ bool xapic_emul_claims(const struct partition *p, uint64_t gpa, uint64_t *offset
     return true;
 }
 
-static uint64_t size_mask(uint8_t bytes) { return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1; }
-
-/* A read result into the destination register with the x86 rules (as
- * vmx/ioapic_emul.c does): 32- and 64-bit destinations are replaced,
- * 8- and 16-bit ones keep the other bits. */
-static void store_result(struct vcpu *v, const struct mmio_insn *m, uint64_t value)
-{
-    uint64_t val = value & size_mask(m->size);
-    uint8_t width = m->zero_extend ? m->dest_size : m->size;
-    uint64_t old = vcpu_get_gpr(v, (enum gpr)m->reg);
-    if (m->high_byte)
-        vcpu_set_gpr(v, (enum gpr)m->reg, (old & ~0xFF00ull) | (val << 8));
-    else if (width >= 4)
-        vcpu_set_gpr(v, (enum gpr)m->reg, val);
-    else
-        vcpu_set_gpr(v, (enum gpr)m->reg, (old & ~size_mask(width)) | val);
-}
-
 /* The highest vector set in the 256-bit ISR or IRR at MSR first, 0 if none. */
 static uint32_t highest_vector(uint32_t first)
 {
@@ -195,7 +177,7 @@ void xapic_emulate(struct vcpu *v, uint64_t offset, const struct mmio_insn *m)
     uint32_t byte = (uint32_t)offset & 0xF;
     if (v->apic_mode != APIC_MODE_XAPIC) {
         if (!m->write)
-            store_result(v, m, ~0ull);
+            vcpu_mmio_store_read(v, m, ~0ull);
         return;
     }
     struct xapic_reg r = xapic_reg_at((uint32_t)offset);
@@ -204,5 +186,5 @@ void xapic_emulate(struct vcpu *v, uint64_t offset, const struct mmio_insn *m)
             write_reg(v, r, (uint32_t)vcpu_mmio_write_value(v, m));
         return;
     }
-    store_result(v, m, byte < 4 ? read_reg(v, r) >> (8 * byte) : 0);
+    vcpu_mmio_store_read(v, m, byte < 4 ? read_reg(v, r) >> (8 * byte) : 0);
 }
