@@ -6,6 +6,7 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/platform.h"
 #include "arch/x86/power.h"
+#include "arch/x86/rtc.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/speculation.h"
 #include "arch/x86/tsc.h"
@@ -210,6 +211,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
     printk("paging: hypervisor tables live (text RX, rodata R, data RW+NX, page 0 unmapped)");
     if (platform_init_timers(options.tsc_ref_pit) != 0)
         panic("cannot set up x2APIC and a calibrated TSC");
+    rtc_read_machine_clock(); /* partitions' CMOS clocks start from it */
 
     start_cpus();
     printk("boot complete: %u/%u CPUs online, TSC %lu Hz, %lu TSC ticks since entry", percpu_online_count(),

@@ -54,6 +54,7 @@ void probe_tsc(void);          /* probe_tsc.c */
 void probe_exceptions(void);   /* probe_exceptions.c */
 void probe_smp(void);          /* probe_smp.c */
 void probe_pci(void);          /* probe_pci.c */
+void probe_rtc(void);          /* probe_rtc.c */
 void probe_realmode(void);     /* probe_realmode.c */
 
 #endif

@@ -24,7 +24,8 @@ static const struct group {
      * group has switched it to x2APIC there is no way back on bare Bochs
      * (it cannot re-enable a LAPIC disabled through IA32_APIC_BASE). */
     {"cpu", probe_cpu_features}, {"pmu", probe_pmu},   {"xapic", probe_xapic}, {"tsc", probe_tsc},
-    {"exceptions", probe_exceptions}, {"smp", probe_smp}, {"pci", probe_pci}, {"realmode", probe_realmode},
+    {"exceptions", probe_exceptions}, {"smp", probe_smp}, {"pci", probe_pci}, {"rtc", probe_rtc},
+    {"realmode", probe_realmode},
 };
 #define GROUP_COUNT (sizeof groups / sizeof groups[0])
 static uint8_t skipped[GROUP_COUNT];

@@ -1,8 +1,10 @@
 /* PCI (probe group 7): configuration mechanism #1 through ports 0xCF8/
  * 0xCFC (PCI Local Bus 3.0 3.2.2.3.2), as kernels probe and scan it:
  * the address latch reads back, absent functions read all ones, 16-bit
- * accesses at 0xCFC/0xCFE agree with the 32-bit one, and bus 0 is
- * scanned (functions 1-7 of multi-function devices only). */
+ * accesses at 0xCFC/0xCFE agree with the 32-bit one, mechanism #2 is
+ * absent (Linux's probe for it: byte writes of 0 to 0xCFB, 0xCF8, 0xCFA
+ * must not read back as 0), and bus 0 is scanned (functions 1-7 of
+ * multi-function devices only). */
 #include "partitions/common/cpu.h"
 #include "partitions/conform/conform.h"
 
@@ -73,10 +75,20 @@ static int probe_function(uint32_t dev, uint32_t fn)
     return 1;
 }
 
+static void mechanism2(void)
+{
+    outb(0xCFB, 0);
+    outb(PCI_ADDR, 0);
+    outb(0xCFA, 0);
+    int present = inb(PCI_ADDR) == 0 && inb(0xCFA) == 0;
+    conf("pci.mechanism2", "%s", present ? "present" : "absent");
+}
+
 void probe_pci(void)
 {
     latch();
     sub_dword_access();
+    mechanism2();
     uint32_t found = 0;
     for (uint32_t dev = 0; dev < 32; dev++) {
         if (!probe_function(dev, 0))
