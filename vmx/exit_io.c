@@ -3,14 +3,18 @@
  * code (also its ACPI sleep control register, arch/x86/partition_acpi.h);
  * a port owned by another partition or by the hypervisor stops it
  * as hostile; PCI configuration mechanism #1 (0xCF8/0xCFC) is each
- * partition's own, emulated (hv/pci_cfg.h); any other port nobody owns
+ * partition's own, emulated (hv/pci_cfg.h), and so is the CMOS clock
+ * (0x70/0x71, hv/rtc_cmos.h); any other port nobody owns
  * behaves like absent hardware (reads give all ones, writes are
  * dropped), which is what OSes probe for.
  * Exit qualification: Intel SDM Vol. 3C Table 28-5. */
 #include "arch/x86/partition_acpi.h"
 #include "arch/x86/platform.h"
+#include "arch/x86/rtc.h"
 #include "hv/console.h"
 #include "hv/pci_cfg.h"
+#include "hv/rtc_cmos.h"
+#include "hv/spinlock.h"
 #include "vmx/exit.h"
 #include "vmx/root_fault.h"
 #include "vmx/vmcs_fields.h"
@@ -30,6 +34,9 @@
 static const char shutdown_string[] = "Shutdown";
 static uint32_t logged_per_partition[CFG_MAX_PARTITIONS];
 static struct pci_cfg_space pci_cfg_spaces[CFG_MAX_PARTITIONS];
+static struct rtc_cmos rtc_clocks[CFG_MAX_PARTITIONS];
+static spinlock_t rtc_locks[CFG_MAX_PARTITIONS]; /* a partition's CPUs share its clock */
+static uint32_t rtc_set_logged[CFG_MAX_PARTITIONS];
 
 /* IN of size bytes: 32-bit IN zero-extends into RAX; smaller sizes keep
  * the rest. */
@@ -86,20 +93,59 @@ static void absent_device(struct vcpu *v, uint64_t q)
         set_in_result(v, size, 0xFFFFFFFFu);
 }
 
-/* The partition's PCI configuration space: answered without a log line
- * (a bus scan is what kernels do at boot). String I/O there is left to
- * absent_device: no kernel scans configuration space with INS/OUTS. */
+/* The partition's PCI configuration space (ports 0xCF8-0xCFF): answered
+ * without a log line (a bus scan is what kernels do at boot). String I/O
+ * there is left to absent_device: no kernel scans configuration space
+ * with INS/OUTS. */
 static bool pci_cfg_access(struct vcpu *v, uint64_t q)
 {
     uint16_t port = QUAL_PORT(q);
     uint32_t size = QUAL_SIZE(q);
-    if (QUAL_STRING(q) || !pci_cfg_handles(port, size))
+    if (QUAL_STRING(q) || port < PCI_CFG_ADDRESS_PORT || port > PCI_CFG_DATA_PORT + 3)
         return false;
+    if (!pci_cfg_handles(port, size)) {
+        /* Byte and word cycles at 0xCF8-0xCFB (a probe for mechanism #2)
+         * and 0xCF9 reach no device: absent hardware, unlogged like the
+         * rest of a boot-time probe. */
+        if (QUAL_IN(q))
+            set_in_result(v, size, 0xFFFFFFFFu);
+        return true;
+    }
     struct pci_cfg_space *s = &pci_cfg_spaces[v->partition->id];
     if (QUAL_IN(q))
         set_in_result(v, size, pci_cfg_read(s, port, size));
     else
         pci_cfg_write(s, port, size, (uint32_t)v->regs.gpr[GPR_RAX]);
+    return true;
+}
+
+/* The partition's CMOS clock, answered without a log line but for the
+ * first LOG_LIMIT times it sets its clock. Its state outlives a restart
+ * of the partition, as a battery-backed clock outlives a reset. String
+ * I/O is left to absent_device, as for PCI. */
+static bool rtc_access(struct vcpu *v, uint64_t q)
+{
+    uint16_t port = QUAL_PORT(q);
+    uint32_t size = QUAL_SIZE(q);
+    if (QUAL_STRING(q) || !rtc_cmos_handles(port, size))
+        return false;
+    uint32_t id = v->partition->id;
+    struct rtc_cmos *c = &rtc_clocks[id];
+    struct rtc_date d;
+    bool set = false, log;
+    spin_lock(&rtc_locks[id]);
+    uint64_t now = rtc_machine_now();
+    if (!c->ready)
+        rtc_cmos_reset(c, rtc_machine.reg_a, rtc_machine.reg_b);
+    if (QUAL_IN(q))
+        set_in_result(v, size, rtc_cmos_in(c, port, size, now));
+    else if ((set = rtc_cmos_out(c, port, size, (uint32_t)v->regs.gpr[GPR_RAX], now)))
+        rtc_cmos_time(c, now, &d);
+    log = set && ++rtc_set_logged[id] <= LOG_LIMIT;
+    spin_unlock(&rtc_locks[id]);
+    if (log)
+        printk("%s: its CMOS clock set to %04u-%02u-%02u %02u:%02u:%02u (its own: the machine's and other "
+               "partitions' clocks run on)", v->partition->label, d.year, d.month, d.day, d.hour, d.minute, d.second);
     return true;
 }
 
@@ -115,7 +161,7 @@ void exit_io(struct vcpu *v, uint64_t q)
         uint32_t value = (uint32_t)v->regs.gpr[GPR_RAX] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
         check_power_off(v, port, value);
     }
-    if (!pci_cfg_access(v, q))
+    if (!pci_cfg_access(v, q) && !rtc_access(v, q))
         absent_device(v, q);
     vmx_advance_rip();
 }

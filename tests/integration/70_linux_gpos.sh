@@ -9,11 +9,12 @@
 # mechanism answers, nothing logged), reaches its /init
 # (build/linux/initramfs.cpio.gz, vmrpc_mode=test), loads vmrpc.ko, and
 # its test script (partitions/gp-os/linux/test.sh) checks, from Linux
-# user space: both CPUs online and a call from the second, the RTOS's
-# sysinfo and echo through /dev/vmrpc, a `vmrpc bench`, the driver's
-# sysfs statistics, the RTOS's UDP latency datagrams arriving through the
-# net module Linux serves (socket outsourcing), Linux's own sysinfo
-# served to the RTOS, errors, cyclictest, and rmmod refused while the
+# user space: its wall clock (read at boot from its CMOS clock), both
+# CPUs online and a call from the second, the RTOS's sysinfo and echo
+# through /dev/vmrpc, a `vmrpc bench`, the driver's sysfs statistics,
+# the RTOS's UDP latency datagrams arriving through the net module Linux
+# serves (socket outsourcing), Linux's own sysinfo served to the RTOS,
+# errors, cyclictest, and rmmod refused while the
 # device is open. Linux then powers off through its ACPI sleep register
 # (its other CPU halted with interrupts disabled first, which must not
 # stop the partition) while the RTOS keeps running and answering.
@@ -46,10 +47,13 @@ expect_not "$C1" 'PCI: Using configuration type 2' "no configuration mechanism #
 # the hypervisor's calibration lands within 10 ppm of 50 MHz.
 expect "$C1" 'tsc: Detected (49\.99[0-9]|50\.00[0-9]) MHz (TSC|processor)' "TSC rate from CPUID 0x15"
 expect "$C1" 'ttyS0 at I/O 0x3f8 \(irq = [0-9]+' "COM1 found through the DSDT"
+# Its wall clock from the partition's CMOS clock (hv/rtc_cmos.h): read
+# at once (no wait for an update-in-progress bit that never clears).
+expect_not "$C1" 'Unable to read current time from RTC' "Linux read its CMOS clock"
 expect "$C1" '^init: reached /init' "Linux reached /init"
 expect "$C1" 'vmrpc: notifications on GSI 22 = IRQ [0-9]+' "vmrpc.ko takes its notification IRQ"
 expect "$C1" '^LINUX-TEST cpus PASS processors=2 online=0-1 ' "both CPUs online, a call from the second"
-for t in module cpus serve list sysinfo echo bench stats udp served error rmmod; do
+for t in rtc module cpus serve list sysinfo echo bench stats udp served error rmmod; do
     expect "$C1" "^LINUX-TEST $t PASS" "Linux test '$t'"
 done
 expect "$C1" '^LINUX-TEST done passed=[0-9]+ failed=0' "Linux test script: no failure"

@@ -27,6 +27,12 @@ served() { # module -> its served count from $SYS/modules
     sed -n "s/^[0-9]* serve $1 served=\([0-9]*\).*/\1/p" "$SYS/modules" 2>/dev/null | head -n 1
 }
 
+# --- wall clock: Linux read it at boot from the partition's CMOS clock
+# (hv/rtc_cmos.h), which starts from the machine's RTC (Bochs's starts at
+# 2000-01-01, tools/bochs-run.sh); with no clock it would be 1970
+year=$(date -u +%Y)
+check rtc "date $(date -u '+%Y-%m-%d %H:%M:%S') UTC" [ "${year:-0}" -ge 2000 ]
+
 # --- driver
 check module "vmrpc.ko in /proc/modules, /dev/vmrpc a char device, mode $(stat mode)" \
     sh -c 'grep -q "^vmrpc " /proc/modules && [ -c /dev/vmrpc ]'
