@@ -13,20 +13,6 @@
 #define PCI_ENABLE 0x80000000u
 #define PCI_HEADER_MULTIFUNCTION 0x80
 
-static inline uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-    __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
 static uint32_t config_address(uint32_t bus, uint32_t dev, uint32_t fn, uint32_t reg)
 {
     return PCI_ENABLE | bus << 16 | dev << 11 | fn << 8 | (reg & 0xFC);
