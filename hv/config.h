@@ -13,6 +13,11 @@
 #define CFG_MAX_PINS 24
 #define CFG_MAX_RPC 8
 #define CFG_MAX_BOARD_RAM 8
+#define CFG_MAX_PCI 4
+
+/* A PCI function's address, bus:device.function, as one number (the
+ * layout of CONFIG_ADDRESS bits 23:8). */
+#define PCI_BDF(bus, dev, fn) ((uint16_t)(((bus) << 8) | ((dev) << 3) | (fn)))
 
 /* Kinds of memory region a partition gets. */
 enum cfg_mem_kind {
@@ -40,6 +45,27 @@ struct cfg_io {
 struct cfg_range {
     uint64_t base;
     uint64_t size;
+};
+
+/* A PCI function of the machine given to a partition (hv/pci_cfg.h). Its
+ * BARs are found at boot and become the partition's (I/O ports in its
+ * I/O bitmap, memory BARs mapped uncached at guest == host); its INTx
+ * line (the Interrupt Line the firmware routed it to) must be one of the
+ * partition's ioapic_pins and nobody else's. */
+struct cfg_pci {
+    uint16_t host;  /* PCI_BDF on the machine */
+    uint16_t guest; /* PCI_BDF where the partition sees it; 00:00.0 is its
+                     * emulated host bridge, and a kernel scans functions
+                     * 1-7 of a device only when function 0 is there */
+};
+
+/* Whether a partition's PCI functions may master the bus (DMA). */
+enum cfg_dma {
+    CFG_DMA_NONE = 0, /* Bus Master Enable refused; DMA-engine BARs hidden */
+    CFG_DMA_TRUSTED,  /* allowed: without an IOMMU its devices reach ALL
+                       * memory, the hypervisor's and other partitions'
+                       * included; its RAM must be identity mapped
+                       * (guest == host) for their addresses to work */
 };
 
 enum cfg_lapic_mode {
@@ -91,6 +117,9 @@ struct cfg_partition {
      * gets them as an ordinary IRQ. Guests read it from CPUID 0x40000001
      * EDX. */
     uint8_t rpc_gsi;
+    uint32_t pci_count;
+    struct cfg_pci pci[CFG_MAX_PCI]; /* PCI functions it owns */
+    enum cfg_dma dma;
 };
 
 struct hv_config {

@@ -12,6 +12,8 @@
 #     --max-ticks N    instruction bound: stop at emulated time N (Bochs 2.7
 #                      honours this time breakpoint only with one CPU; SMP
 #                      runs are bounded by --timeout alone)
+#     --disk IMG       a raw disk image as ata1-master (the secondary IDE
+#                      channel, 0x170/0x376, IRQ 15; the CD-ROM is ata0)
 #     --strict-msrs    unknown MSRs raise #GP, as on a real CPU (Bochs's
 #                      ignore_bad_msrs=0; by default Bochs reads them as 0
 #                      and drops writes)
@@ -27,7 +29,7 @@
 # 1 on a Bochs failure.
 set -uo pipefail
 
-strict_msrs=0 out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0 com1_tty=0
+disk="" strict_msrs=0 out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0 com1_tty=0
 while [[ $# -gt 1 ]]; do
     case $1 in
     --out) out=$2; shift 2 ;;
@@ -37,6 +39,7 @@ while [[ $# -gt 1 ]]; do
     --timeout) timeout=$2; shift 2 ;;
     --max-ticks) max_ticks=$2; shift 2 ;;
     --until) until=$2; shift 2 ;;
+    --disk) disk=$2; shift 2 ;;
     --strict-msrs) strict_msrs=1; shift ;;
     --interactive) interactive=1; shift ;;
     --com1-tty) com1_tty=1; shift ;;
@@ -58,6 +61,12 @@ else
     com1_tty=0
 fi
 
+# The machine: i440FX with PIIX3 (IDE at 00:01.1) and two PCI NICs, each
+# on its own instance of Bochs's user-mode network (slirp: DHCP gives
+# 10.0.2.15, the host machine is 10.0.2.2): an NE2000 in slot 1 and the
+# Bochs/Etherboot pseudo-NIC (port I/O only, no DMA) in slot 2. Bochs 2.7
+# has one PCI NE2000 at most; its 'null' network writes every frame to
+# files in the current directory, so neither NIC uses it.
 # Bochs has no headless display: the RFB (VNC) server with timeout=0 does
 # not wait for a client. Each run listens on the next free port from 5900.
 cat > "$out/bochsrc" <<RC
@@ -66,8 +75,11 @@ cpu: model=corei7_skylake_x, count=$cpus, ips=$ips, reset_on_triple_fault=0$([[ 
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 display_library: rfb, options="timeout=0"
-pci: enabled=1, chipset=i440fx
+pci: enabled=1, chipset=i440fx, slot1=ne2k, slot2=pcipnic
+ne2k: card=0, type=pci, mac=b0:c4:20:00:00:01, ethmod=slirp
+pcipnic: enabled=1, mac=b0:c4:20:00:00:02, ethmod=slirp
 ata0-master: type=cdrom, path="$iso", status=inserted
+$([[ -n $disk ]] && echo "ata1-master: type=disk, mode=flat, path=\"$disk\"")
 boot: cdrom
 com1: enabled=1, $com1
 com2: enabled=1, mode=file, dev="$out/com2.log"
