@@ -16,7 +16,8 @@ RTOS_ASFLAGS := $(REPRO_FLAGS) -m32 -I. -MMD -MP -Wa,--noexecstack
 RTOS_LDFLAGS := -m elf_i386 -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=none \
 	-T $(RTOS_DIR)/arch/x86/linker.ld
 
-RTOS_C_SRCS := $(sort $(wildcard $(RTOS_DIR)/kernel/*.c $(RTOS_DIR)/rpc/*.c $(RTOS_DIR)/arch/x86/*.c $(RTOS_DIR)/app/*.c))
+RTOS_C_SRCS := $(sort $(wildcard $(RTOS_DIR)/kernel/*.c $(RTOS_DIR)/rpc/*.c $(RTOS_DIR)/arch/x86/*.c $(RTOS_DIR)/app/*.c \
+	$(RTOS_DIR)/drivers/*.c))
 RTOS_S_SRCS := $(sort $(wildcard $(RTOS_DIR)/arch/x86/*.S))
 RTOS_OBJS   := $(RTOS_S_SRCS:$(RTOS_DIR)/%.S=$(RTOS_OBJDIR)/%_S.o) $(RTOS_C_SRCS:$(RTOS_DIR)/%.c=$(RTOS_OBJDIR)/%.o)
 

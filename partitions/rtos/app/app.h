@@ -30,6 +30,10 @@ void rpc_demo_start(const struct options *o);
  * task, one UDP datagram per heartbeat period through PEER/net. */
 void net_demo_start(const struct options *o);
 
+/* fieldbus.c: option nic=pnic: finds the pseudo-NIC on PCI bus 0 and
+ * starts the cyclic sender (and its reporter); says why when it cannot. */
+void fieldbus_start(const struct options *o);
+
 /* rtos_task_create with a fresh APP_STACK_SIZE stack from a static pool
  * (never reused: a task that has exited may still be on its stack while
  * the kernel switches away). Powers off if the pool or the kernel's task

@@ -1,8 +1,8 @@
 /* Application entry: the health task, the VMRPC servers (rpcapp.c),
- * then the app the command line chose, and the net_udp report task
- * (netdemo.c). demo: two periodic tasks printing heartbeats (beats=N
- * powers off after N of the first one's), each noting its wake-up
- * latency. */
+ * then the app the command line chose, the net_udp report task
+ * (netdemo.c) and, with nic=pnic, the fieldbus master (fieldbus.c).
+ * demo: two periodic tasks printing heartbeats (beats=N powers off after
+ * N of the first one's), each noting its wake-up latency. */
 #include "partitions/common/console.h"
 #include "partitions/rtos/app/app.h"
 #include "partitions/rtos/app/health.h"
@@ -93,4 +93,5 @@ void app_start(const struct options *o)
         break;
     }
     net_demo_start(o);
+    fieldbus_start(o);
 }

@@ -57,6 +57,25 @@ static int parse_rpc(const char *k, char *v, struct options *o)
     return 1;
 }
 
+static int parse_nic(const char *k, char *v, struct options *o)
+{
+    static const char *const nics[] = {[NIC_OFF] = "off", [NIC_PNIC] = "pnic"};
+    unsigned choice;
+    if (kstreq(k, "nic")) {
+        if (opt_choice(v, nics, 2, &choice))
+            return 1;
+        o->nic = (enum rtos_nic)choice;
+        return 0;
+    }
+    if (kstreq(k, "nic_cycle_us"))
+        return opt_u32(v, 10, 20, 1000000, &o->nic_cycle_us);
+    if (kstreq(k, "nic_cycles"))
+        return opt_u32(v, 10, 0, UINT32_MAX, &o->nic_cycles);
+    if (kstreq(k, "nic_report_ms"))
+        return opt_u32(v, 10, 0, 3600000, &o->nic_report_ms);
+    return 1;
+}
+
 static int parse_word(const char *k, char *v, void *ctx)
 {
     static const char *const apps[] = {[APP_DEMO] = "demo",         [APP_SELFTEST] = "selftest",
@@ -99,6 +118,8 @@ static int parse_word(const char *k, char *v, void *ctx)
         static const char *const idles[] = {"halt", "poll"};
         return opt_choice(v, idles, 2, &o->idle_poll) ? 1 : 0;
     }
+    if (kstrprefix(k, "nic"))
+        return parse_nic(k, v, o);
     if (kstreq(k, "net_udp"))
         return opt_u32(v, 10, 0, 0xFFFF, &o->net_udp);
     if (kstreq(k, "ap_spin")) {
@@ -124,7 +145,9 @@ void options_parse(const char *cmdline, struct options *o)
         .rpc_guard_us = OPT_RPC_GUARD_DEFAULT,
         .rpc_peer = "gpos",
         .rpc_calls = 100,
-        .net_udp = OPT_NET_UDP_AUTO};
+        .net_udp = OPT_NET_UDP_AUTO,
+        .nic_cycle_us = 1000,
+        .nic_report_ms = 1000};
     opt_parse(cmdline, parse_word, o, o->bad, &o->bad_count);
     /* The latency benchmark serves from the idle task: nothing of an RPC
      * then runs with interrupts masked (README, VMRPC). */

@@ -7,6 +7,7 @@
 enum rtos_app { APP_DEMO, APP_SELFTEST, APP_LATENCY, APP_RPCTEST, APP_RPCBENCH };
 enum rtos_rpc_opt { RPC_AUTO, RPC_OFF, RPC_ON }; /* auto: on for demo, rpctest, rpcbench */
 enum rtos_timer_src { TIMER_TSC, TIMER_HPET };
+enum rtos_nic { NIC_OFF, NIC_PNIC };
 
 #define OPT_MAX_SAMPLES 20000
 #define OPT_RPC_GUARD_DEFAULT UINT32_MAX /* rpc_guard_us not given: RTOS_RPC_GUARD_DEFAULT ticks */
@@ -36,6 +37,10 @@ struct options {
     uint32_t rpc_epipe_ms;     /* rpctest: wait this long for the peer to unregister (0: skip) */
     uint32_t rpc_evq;          /* capacity of an event queue made on echo for clients (0: none) */
     uint32_t net_udp;          /* UDP port on the peer's 127.0.0.1 for latency reports through PEER/net (0: off) */
+    enum rtos_nic nic;         /* nic=pnic: the fieldbus master (app/fieldbus.c); default off */
+    uint32_t nic_cycle_us;     /* its period, default 1000 */
+    uint32_t nic_cycles;       /* measured cycles before its final report and power-off (0: run forever) */
+    uint32_t nic_report_ms;    /* period of its running reports, default 1000 (0: none) */
     uint32_t bad_count;        /* unknown or malformed key=value words */
     const char *bad[OPT_MAX_BAD];
 };
