@@ -30,6 +30,8 @@ CONFIG     ?= demo
 HV_C_SRCS  := $(sort $(wildcard hv/*.c arch/x86/*.c vmx/*.c rpc/*.c drivers/*.c)) configs/$(CONFIG).c
 HV_S_SRCS  := $(sort $(wildcard arch/x86/*.S vmx/*.S))
 HV_OBJS    := $(HV_C_SRCS:%.c=$(BUILD)/obj/%.o) $(HV_S_SRCS:%.S=$(BUILD)/obj/%.o)
+# The port -> device model dispatch, generated from the config (below).
+HV_OBJS    += $(BUILD)/obj/gen/io_dispatch-$(CONFIG).o
 
 # Partition images: each partitions/*/*.mk adds its targets to PARTITION_IMAGES.
 PARTITION_IMAGES :=
@@ -53,7 +55,7 @@ $(BUILD)/hv64.elf: $(HV_OBJS) linker.ld $(BUILD)/config-$(CONFIG).ok
 	mv $@.tmp $@
 
 # Build-time check of the static configuration (same checker as at boot).
-CONFIG_CHECK_SRCS := tools/config_check_main.c hv/config_check.c hv/fmt.c configs/$(CONFIG).c
+CONFIG_CHECK_SRCS := tools/config_check_main.c hv/config_check.c hv/config_check_uart.c hv/fmt.c configs/$(CONFIG).c
 $(BUILD)/tools/config-check-$(CONFIG): $(CONFIG_CHECK_SRCS) hv/config.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(CONFIG_CHECK_SRCS)
@@ -61,6 +63,22 @@ $(BUILD)/tools/config-check-$(CONFIG): $(CONFIG_CHECK_SRCS) hv/config.h
 $(BUILD)/config-$(CONFIG).ok: $(BUILD)/tools/config-check-$(CONFIG)
 	$(BUILD)/tools/config-check-$(CONFIG)
 	@touch $@
+
+# Port -> device model dispatch resolved at build time (the LilyVM seed):
+# a host tool compiled with the config writes C switches calling each
+# partition's models directly (tools/gen_io_dispatch_main.c).
+GEN_IO_DISPATCH_SRCS := tools/gen_io_dispatch_main.c tools/gen_io_dispatch.c configs/$(CONFIG).c
+$(BUILD)/tools/gen-io-dispatch-$(CONFIG): $(GEN_IO_DISPATCH_SRCS) tools/gen_io_dispatch.h hv/emul_ports.h hv/config.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $(GEN_IO_DISPATCH_SRCS)
+
+$(BUILD)/gen/io_dispatch-$(CONFIG).c: $(BUILD)/tools/gen-io-dispatch-$(CONFIG)
+	@mkdir -p $(dir $@)
+	$< $@
+
+$(BUILD)/obj/gen/io_dispatch-$(CONFIG).o: $(BUILD)/gen/io_dispatch-$(CONFIG).c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
 
 $(BUILD)/hv.elf: $(BUILD)/hv64.elf
 	$(OBJCOPY) -O elf32-i386 $< $@

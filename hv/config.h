@@ -120,6 +120,16 @@ struct cfg_partition {
     uint32_t pci_count;
     struct cfg_pci pci[CFG_MAX_PCI]; /* PCI functions it owns */
     enum cfg_dma dma;
+    /* I/O base of an emulated 16550 UART (hv/uart_model.h), 0 = none: a
+     * console for a partition that must not own the board's UART. Its
+     * eight ports answer from a model (no interrupt line); what it sends
+     * goes to the hypervisor log as "[hv] NAME: ..." lines and to a
+     * history the manager reads (HC_CONSOLE_READ). No partition may own
+     * those ports (hv/config_check_uart.c). */
+    uint16_t emul_uart_port;
+    /* The manager partition: may read the others' emulated consoles
+     * (HC_CONSOLE_READ). */
+    bool manager;
 };
 
 struct hv_config {

@@ -11,6 +11,7 @@
 #include "hv/config.h"
 #include "hv/fmt.h"
 #include "hv/string.h"
+#include "hv/emul_ports.h"
 
 #define MSG_MAX 256
 #define LABEL_MAX 64
@@ -99,6 +100,8 @@ static void check_partition_counts(struct checker *c, uint32_t i)
         problem(c, "%s io_count %u exceeds its array (%d)", LABEL(c, i, a), p->io_count, CFG_MAX_IO);
     if (p->pin_count > CFG_MAX_PINS)
         problem(c, "%s pin_count %u exceeds its array (%d)", LABEL(c, i, a), p->pin_count, CFG_MAX_PINS);
+    if (p->pci_count > CFG_MAX_PCI)
+        problem(c, "%s pci_count %u exceeds its array (%d)", LABEL(c, i, a), p->pci_count, CFG_MAX_PCI);
 }
 
 /* Runs only with ram_count within the array (else that is the problem). */
@@ -556,6 +559,79 @@ static void check_hpet_timers(struct checker *c)
     }
 }
 
+/* ------------------------------------------------------- PCI functions */
+
+#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
+
+static bool has_guest_function(const struct cfg_partition *p, uint16_t guest)
+{
+    for (uint32_t k = 0; k < p->pci_count; k++)
+        if (p->pci[k].guest == guest)
+            return true;
+    return false;
+}
+
+/* Where a partition sees a function: bus 0 (no bridges are emulated),
+ * not 00:00.0 (its host bridge), once, and functions 1-7 of a device only
+ * beside a function 0 (kernels look for them only then, PCI 3.0 6.2.1). */
+static void check_pci_guest(struct checker *c, uint32_t i, uint32_t k)
+{
+    const struct cfg_partition *p = &c->cfg->partitions[i];
+    uint16_t g = p->pci[k].guest;
+    char a[LABEL_MAX];
+    const char *why = g == 0             ? "is its emulated host bridge's address"
+                      : g >> 8           ? "is not on bus 0 (partitions see one bus)"
+                      : (g & 7) && !has_guest_function(p, (uint16_t)(g & ~7u)) ? "has no function 0 at its device"
+                                                                              : NULL;
+    for (uint32_t j = 0; !why && j < k; j++)
+        if (p->pci[j].guest == g)
+            why = "is given twice";
+    if (why)
+        problem(c, "%s PCI function %02x:%02x.%x seen as %02x:%02x.%x: that address %s", LABEL(c, i, a),
+                BDF_ARGS(p->pci[k].host), BDF_ARGS(g), why);
+}
+
+/* A machine function has one owner. */
+static void check_pci_host(struct checker *c, uint32_t i, uint32_t k)
+{
+    uint16_t h = c->cfg->partitions[i].pci[k].host;
+    char a[LABEL_MAX], b[LABEL_MAX];
+    for (uint32_t j = 0; j <= i; j++) {
+        const struct cfg_partition *q = &c->cfg->partitions[j];
+        for (uint32_t l = 0; l < (j == i ? k : q->pci_count); l++)
+            if (q->pci[l].host == h) {
+                problem(c, "PCI function %02x:%02x.%x is given to both %s and %s", BDF_ARGS(h), LABEL(c, j, a),
+                        LABEL(c, i, b));
+                return;
+            }
+    }
+}
+
+/* Devices that master the bus use host-physical addresses: the RAM the
+ * OS programs them with must be where it thinks it is. */
+static void check_dma(struct checker *c, uint32_t i)
+{
+    const struct cfg_partition *p = &c->cfg->partitions[i];
+    char a[LABEL_MAX];
+    if (p->dma != CFG_DMA_NONE && p->dma != CFG_DMA_TRUSTED) {
+        problem(c, "%s dma %u is neither none nor trusted", LABEL(c, i, a), (unsigned)p->dma);
+        return;
+    }
+    for (uint32_t m = 0; p->dma == CFG_DMA_TRUSTED && m < p->mem_count; m++)
+        if (p->mem[m].kind == CFG_MEM_RAM && p->mem[m].guest != p->mem[m].host)
+            problem(c, "%s has dma trusted but RAM at guest 0x%llx is host 0x%llx: DMA needs guest == host RAM",
+                    LABEL(c, i, a), (unsigned long long)p->mem[m].guest, (unsigned long long)p->mem[m].host);
+}
+
+static void check_pci(struct checker *c, uint32_t i)
+{
+    for (uint32_t k = 0; k < c->cfg->partitions[i].pci_count; k++) {
+        check_pci_guest(c, i, k);
+        check_pci_host(c, i, k);
+    }
+    check_dma(c, i);
+}
+
 /* ------------------------------------------------------------ the check */
 
 static void check_pairs(struct checker *c)
@@ -581,6 +657,7 @@ int config_check(const struct hv_config *cfg, void (*report)(const char *msg, vo
     for (uint32_t i = 0; i < cfg->partition_count; i++) {
         check_identity(&c, i);
         check_rpc(&c, i);
+        check_pci(&c, i);
         check_partition_mem(&c, i);
         for (uint32_t e = 0; e < cfg->partitions[i].io_count; e++)
             check_io_entry(&c, i, e);
@@ -589,6 +666,7 @@ int config_check(const struct hv_config *cfg, void (*report)(const char *msg, vo
     check_pins(&c);
     check_hpet_timers(&c);
     check_pairs(&c);
+    c.problems += config_check_emul_uart(cfg, report, ctx); /* hv/config_check_uart.c */
     return c.problems;
 }
 

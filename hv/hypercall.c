@@ -2,6 +2,7 @@
  * lie inside the caller's own RAM before anything is read or written. */
 #include "arch/x86/platform.h"
 #include "hv/console.h"
+#include "hv/emul_uart.h"
 #include "hv/partition.h"
 #include "hv/string.h"
 #include "rpc/rpc.h"
@@ -76,6 +77,46 @@ static int64_t exit_stats(const struct vcpu *v, uint64_t gpa, uint64_t size)
     return sizeof stats;
 }
 
+/* The partition with an emulated UART named by the NUL-terminated name,
+ * or -1. */
+static int emul_uart_owner(const char *name)
+{
+    for (uint32_t i = 0; i < hv_config.partition_count && i < CFG_MAX_PARTITIONS; i++)
+        if (hv_config.partitions[i].emul_uart_port && strcmp(hv_config.partitions[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+#define REFUSALS_LOGGED 8
+
+/* HC_CONSOLE_READ: the manager reads another partition's emulated UART
+ * output. The name is copied out of guest memory before it is used, so a
+ * guest changing it meanwhile changes nothing. */
+static int64_t console_read(const struct partition *p, uint64_t name_gpa, uint64_t gpa, uint64_t len)
+{
+    static uint32_t refused[CFG_MAX_PARTITIONS];
+    if (!p->cfg->manager) {
+        if (++refused[p->id] <= REFUSALS_LOGGED)
+            printk("%s: HC_CONSOLE_READ refused: not the manager partition%s", p->label,
+                   refused[p->id] == REFUSALS_LOGGED ? "; further refusals not logged" : "");
+        return HV_EPERM;
+    }
+    if (len == 0)
+        return HV_EINVAL;
+    const char *src = guest_ram_ptr(&p->ram, name_gpa, HV_NAME_MAX);
+    char *dst = guest_ram_ptr(&p->ram, gpa, len);
+    if (!src || !dst)
+        return HV_EFAULT;
+    char name[HV_NAME_MAX];
+    memcpy(name, src, sizeof name);
+    if (strnlen(name, sizeof name) == sizeof name)
+        return HV_EINVAL;
+    int id = emul_uart_owner(name);
+    if (id < 0)
+        return HV_ENOENT;
+    return emul_uart_history((uint32_t)id, dst, len < HV_CONSOLE_HISTORY ? (uint32_t)len : HV_CONSOLE_HISTORY);
+}
+
 int64_t hypercall_dispatch(struct vcpu *v)
 {
     uint64_t mask = vcpu_in_64bit_mode() ? ~0ull : 0xFFFFFFFFull;
@@ -96,6 +137,8 @@ int64_t hypercall_dispatch(struct vcpu *v)
         return partition_info(v, a1, a2);
     case HC_EXIT_STATS:
         return exit_stats(v, a1, a2);
+    case HC_CONSOLE_READ:
+        return console_read(v->partition, a1, a2, v->regs.gpr[GPR_RDX] & mask);
     default:
         return HV_ENOSYS;
     }

@@ -14,6 +14,7 @@
 #include "arch/x86/x2apic.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
+#include "hv/pci_assign.h"
 #include "hv/percpu.h"
 #include "hv/quiesce.h"
 #include "hv/string.h"
@@ -56,7 +57,7 @@ bool partition_owns_port(const struct partition *p, uint16_t port)
     for (uint32_t k = 0; k < p->cfg->io_count; k++)
         if (port >= p->cfg->io[k].base && port - p->cfg->io[k].base < p->cfg->io[k].count)
             return true;
-    return false;
+    return pci_owns_port(p, port); /* its PCI functions' I/O BARs */
 }
 
 const char *port_owner(uint16_t port)
@@ -198,8 +199,9 @@ static bool build_tables(struct partition *p, char *err, size_t errlen)
         return false;
     }
     msr_bitmap_build(phys_to_virt(p->msr_bitmap_pa));
-    io_bitmap_build(phys_to_virt(p->io_bitmap_pa), p->cfg->io, p->cfg->io_count);
-    return true;
+    struct cfg_io io[CFG_MAX_IO + PCI_MAX_IO_BARS];
+    io_bitmap_build(phys_to_virt(p->io_bitmap_pa), io, pci_partition_io(p, io));
+    return pci_map_bars(p, err, errlen);
 }
 
 /* What the ACPI tables of a Linux partition show: its CPUs, the IOAPIC
@@ -298,7 +300,7 @@ static void setup_one(struct partition *p, const struct boot_info *bi)
 {
     char err[160];
     bool ok = take_cpus(p, err, sizeof err) && check_smt_siblings(p, err, sizeof err) && check_devices(p, bi, err, sizeof err) &&
-              take_ram(p, bi, err, sizeof err) &&
+              take_ram(p, bi, err, sizeof err) && pci_assign_partition(p, err, sizeof err) &&
               build_tables(p, err, sizeof err) && load_kernel(p, bi, err, sizeof err);
     if (!ok) {
         printk("%s not started: %s", p->label, err);

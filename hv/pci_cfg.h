@@ -5,24 +5,130 @@
  * No port of the pair is ever given to a partition (hv/config_check.c):
  * each partition has its own, emulated by the hypervisor (vmx/exit_io.c).
  *
- * Today a partition's space holds no function: every configuration read
- * ends as a master abort (all ones, "no device"), every write is dropped,
- * and CONFIG_ADDRESS latches and reads back, so a kernel finds a
- * mechanism #1 host with an empty bus and ends its scan at the first
- * look at each slot. Pure: also compiled into the host unit test. */
+ * What a partition sees on bus 0: an emulated host bridge at 00:00.0 and
+ * the machine's functions its config assigns (cfg_pci), each at its guest
+ * address; every other function is absent (all ones, writes refused and
+ * logged). A function's registers are the real ones, read and written
+ * through a backend (the machine's mechanism #1, drivers/pci_conf1.h; a
+ * fake device in tests/unit/test_pci_cfg.c), except:
+ *  - BARs stay where the firmware put them: a sizing probe (all ones
+ *    written, then read) is answered from the sizes probed at boot with
+ *    decode off, restoring the value ends it, any other value is refused
+ *    and logged; the expansion ROM BAR reads 0;
+ *  - Command: I/O and memory decode and INTx disable pass; Bus Master
+ *    Enable only for a partition trusted with DMA (cfg_dma);
+ *  - an IDE controller (class 01:01) without DMA hides its bus-master
+ *    BAR4 and prog-if bit 7, so drivers use PIO;
+ *  - Interrupt Line is the partition's own scratch byte;
+ *  - MSI: address and data must be a fixed, physical, edge message to
+ *    one of the partition's CPUs, and MSI is enabled only with such a
+ *    message programmed; the MSI-X capability is unlinked from the list
+ *    and its registers refuse writes (its table lives in a BAR page that
+ *    is not mediated);
+ *  - the header type's multi-function bit says whether the partition has
+ *    another function at that device.
+ * Registers 0x40-0xFF outside MSI and MSI-X pass through (drivers keep
+ * device-specific timing registers there). Pure: also compiled into the
+ * host unit test. */
 #ifndef HV_PCI_CFG_H
 #define HV_PCI_CFG_H
 
+#include "hv/config.h"
+#include "hv/spinlock.h"
 #include "hv/types.h"
 
 #define PCI_CFG_ADDRESS_PORT 0xCF8
 #define PCI_CFG_DATA_PORT 0xCFC
 
-/* Grows with the functions a partition is given (a host bridge, its
- * devices); today it is the address latch alone. */
+#define PCI_CFG_BARS 6
+#define PCI_CFG_MAX_CPUS 16
+#define PCI_CFG_LOG_LIMIT 16 /* refusals logged per partition */
+
+/* Registers of a type 0 header (PCI Local Bus 3.0, 6.1). */
+#define PCI_REG_ID 0x00
+#define PCI_REG_COMMAND 0x04
+#define PCI_REG_STATUS 0x06
+#define PCI_REG_CLASS_REV 0x08
+#define PCI_REG_HEADER 0x0C /* cache line, latency, header type, BIST */
+#define PCI_REG_BAR0 0x10
+#define PCI_REG_SUBSYSTEM 0x2C
+#define PCI_REG_ROM 0x30
+#define PCI_REG_CAP_PTR 0x34
+#define PCI_REG_INTERRUPT 0x3C /* line, pin, min_gnt, max_lat */
+#define PCI_CMD_IO 0x0001
+#define PCI_CMD_MEMORY 0x0002
+#define PCI_CMD_BUS_MASTER 0x0004
+#define PCI_CMD_INTX_DISABLE 0x0400
+#define PCI_STATUS_CAP_LIST 0x0010
+#define PCI_HEADER_MULTIFUNCTION 0x80
+#define PCI_CAP_MSI 0x05
+#define PCI_CAP_MSIX 0x11
+
+/* How the space reaches the machine and the log. read and write take a
+ * machine BDF (PCI_BDF layout), a register 0-0xFF and a naturally aligned
+ * size 1, 2 or 4; refused gets one line (without the partition's name). */
+struct pci_cfg_backend {
+    uint32_t (*read)(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size);
+    void (*write)(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size, uint32_t value);
+    void (*refused)(void *ctx, const char *msg);
+    void *ctx;
+};
+
+/* A BAR as decoded at boot. */
+enum pci_bar_kind { PCI_BAR_NONE, PCI_BAR_IO, PCI_BAR_MEM32, PCI_BAR_MEM64 };
+struct pci_bar {
+    enum pci_bar_kind kind;
+    bool hidden; /* a DMA engine's registers, hidden without DMA */
+    uint64_t base, size;
+};
+
+/* A machine function as one partition sees it. */
+struct pci_vfunc {
+    uint16_t host, guest;          /* PCI_BDF on the machine and in the partition */
+    uint32_t id, class_rev;        /* registers 0x00 and 0x08, as the machine has them */
+    uint8_t header;                /* header type as the partition sees it */
+    uint8_t interrupt_pin, line;   /* line: the partition's scratch copy */
+    bool ide_pio;                  /* IDE without DMA: BAR4 and prog-if bit 7 hidden */
+    uint32_t bar[PCI_CFG_BARS];    /* values at boot (0 where hidden) */
+    uint32_t probe[PCI_CFG_BARS];  /* what all ones read back at boot (0: none or hidden) */
+    uint8_t bar_upper;             /* bit i: dword i is the upper half of a 64-bit BAR */
+    uint8_t sizing;                /* bit i: all ones written, the probe answers reads */
+    uint8_t msi, msix;             /* capability offsets, 0 if none */
+    uint8_t msix_link;             /* register holding the pointer to the MSI-X capability */
+    uint8_t msix_next;             /* what that register reads instead (the capability after it) */
+};
+
 struct pci_cfg_space {
     uint32_t config_address; /* the last dword written to CONFIG_ADDRESS; 0 at reset */
+    spinlock_t lock;         /* its CPUs' data accesses (sizing state, refusal count) */
+    const struct pci_cfg_backend *backend;
+    bool dma;                /* cfg_dma trusted: Bus Master Enable passes */
+    bool bus_master_logged;
+    uint32_t refusals;       /* logged so far, up to PCI_CFG_LOG_LIMIT */
+    uint32_t apic_count;
+    uint32_t apic_ids[PCI_CFG_MAX_CPUS]; /* its CPUs: MSI destinations */
+    uint32_t bridge_id, bridge_class_rev, bridge_subsystem; /* the emulated 00:00.0 */
+    uint32_t fn_count;
+    struct pci_vfunc fn[CFG_MAX_PCI];
 };
+
+/* Sets up a space with no function yet: its host bridge copies the
+ * identity of the machine's 00:00.0 when that is a host bridge (class
+ * 06:00), else an Intel 440FX's. A space left zero-filled (no backend)
+ * is an empty bus without even a host bridge. */
+void pci_cfg_init(struct pci_cfg_space *s, const struct pci_cfg_backend *b, bool dma, const uint32_t *apic_ids,
+                  uint32_t apic_count);
+
+/* Adds the machine's function host as guest, at boot: checks it is there
+ * with a type 0 header, probes its BARs' sizes with decode off, clears
+ * Bus Master Enable when the partition has no DMA, and finds its MSI and
+ * MSI-X capabilities. False with why filled when the function cannot be
+ * given (absent, a bridge, too many, guest address taken). */
+bool pci_cfg_add_function(struct pci_cfg_space *s, uint16_t host, uint16_t guest, char *why, size_t whylen);
+
+/* BAR i of f as probed (an upper half of a 64-bit BAR, an absent or a
+ * hidden one: kind NONE, or hidden set). */
+struct pci_bar pci_vfunc_bar(const struct pci_vfunc *f, uint32_t i);
 
 /* True when an access of size bytes (1, 2 or 4) at port is the
  * configuration mechanism's: a dword at CONFIG_ADDRESS, any size in
@@ -34,9 +140,13 @@ bool pci_cfg_handles(uint16_t port, uint32_t size);
 
 /* An IN of size bytes at a port pci_cfg_handles() accepts: the value,
  * zero-extended (the caller merges it into RAX as IN does). */
-uint32_t pci_cfg_read(const struct pci_cfg_space *s, uint16_t port, uint32_t size);
+uint32_t pci_cfg_read(struct pci_cfg_space *s, uint16_t port, uint32_t size);
 
 /* An OUT of size bytes of value at a port pci_cfg_handles() accepts. */
 void pci_cfg_write(struct pci_cfg_space *s, uint16_t port, uint32_t size, uint32_t value);
+
+/* Whether an MSI address and data are a message the partition may send:
+ * NULL, or why not. Pure rule (MSI format: Intel SDM Vol. 3A 11.11). */
+const char *pci_msi_check(const struct pci_cfg_space *s, uint64_t address, uint32_t data);
 
 #endif

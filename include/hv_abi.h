@@ -21,6 +21,12 @@
                              * reported as "[N bytes dropped]"); returns len */
 #define HC_PARTITION_INFO 2 /* (gpa, size): fills struct hv_partition_info; returns its size */
 #define HC_EXIT_STATS 3     /* (gpa, size): fills struct hv_exit_stats for the calling CPU; returns its size */
+#define HC_CONSOLE_READ 4   /* (name_gpa, buf_gpa, len): manager partitions only (else HV_EPERM, logged).
+                             * Copies the newest min(len, HV_CONSOLE_HISTORY) bytes that partition NAME
+                             * sent through its emulated UART, oldest first, to buf (len bytes inside the
+                             * caller's RAM; NAME NUL-terminated within the HV_NAME_MAX bytes at name_gpa,
+                             * all inside its RAM); returns how many. Not consumed: each read gets the
+                             * latest. HV_ENOENT (-2) when NAME has no emulated UART or no such partition */
 
 /* Errors (negative). */
 #define HV_EPERM (-1)    /* not allowed to this partition */
@@ -29,6 +35,7 @@
 #define HV_ENOSYS (-38)  /* unknown operation */
 
 #define HV_CONSOLE_MAX 256
+#define HV_CONSOLE_HISTORY 4096 /* bytes of an emulated UART's output kept for HC_CONSOLE_READ */
 #define HV_NAME_MAX 32
 #define HV_MAX_PARTITION_CPUS 16
 

@@ -38,6 +38,18 @@ for name in cpuid_exit_ticks vmcall_null_ticks; do
     [[ -n $v ]] || { echo "bench: no $name figure; see $out/exits/" >&2; exit 1; }
     bench "$name" "$v" ticks
 done
+# Device models (partitions/test bench=devices in 'rtos', which has the
+# emulated UART at 0x2e8, while gpos beats on): an OUT to the emulated
+# THR, a CONFIG_DATA dword read, a read of a port nothing answers (0x80).
+tools/mkiso.sh "$out/devices.iso" build/hv.elf "exit_with=gpos" \
+    "build/partitions/testpart.elf@rtos.elf:bench=devices" \
+    "build/partitions/testpart.elf@gpos.elf:heartbeat=100 beats=6 exit=0"
+tools/bochs-run.sh --out "$out/devices" --cpus 2 --ips $IPS --timeout 180 "$out/devices.iso" >"$out/devices.out" 2>&1
+for name in emul_uart_out_ticks pci_cfg_read_ticks unowned_port_ticks; do
+    v=$(tr -d '\r' <"$out/devices/com3.log" | sed -nE "s/^\[rtos\] BENCH $name ([0-9]+) avg.*/\1/p" | head -n 1)
+    [[ -n $v ]] || { echo "bench: no $name figure; see $out/devices/" >&2; exit 1; }
+    bench "$name" "$v" ticks
+done
 # RTOS timer latency (partitions/rtos app=latency, 10000 samples): the
 # same image natively and as partition 'rtos', with the other CPU idle and
 # loaded (tools/rtos-latency.sh says why the native other CPU is loaded
@@ -85,6 +97,28 @@ join <(sort "$out/rtos-native_busy-tsc/lat.txt") <(sort "$out/rtos-partition_ser
         [[ $path == timer_* ]] || continue
         bench "rtos_${path}_ratio_serving" "$(awk -v n="$navg" -v p="$pavg" 'BEGIN { printf "%.2f", n ? p / n : (p ? 99 : 1) }')" x
     done
+# The RTOS's fieldbus master (nic=pnic: a broadcast frame on the Bochs
+# pseudo-NIC every 1 ms, tools/rtos-nic.sh), 2000 cycles, bare metal and
+# as partition 'rtos' (the NIC passed through), the other CPU idle and
+# loaded: cycle jitter (send start - release), its spread (max - min),
+# the VM exits on the RTOS CPU meanwhile. rtos_nic_cycle_jitter_ratio is
+# partition/bare spread with the other CPU loaded (1.00 = native; 0/0
+# counts as 1.00).
+for load in idle loaded; do
+    for mode in native_$load partition_$load; do
+        tools/rtos-nic.sh $mode 2000 "$out/rtos-nic-$mode" || exit 1
+        read -r _ jmin javg jmax jspread <"$out/rtos-nic-$mode/nic.txt"
+        for stat in jmin javg jmax jspread; do
+            bench "rtos_nic_cycle_jitter_${mode}_${stat#j}" "${!stat}" ticks
+        done
+        [[ $mode == partition_* ]] && bench "rtos_nic_exits_during_cycles_$load" \
+            "$(awk '$1 == "exits" { print $2 }' "$out/rtos-nic-$mode/nic.txt")" exits
+    done
+    ratio=$(awk -v n="$(awk '$1 == "jitter" { print $5 }' "$out/rtos-nic-native_$load/nic.txt")" \
+        -v p="$(awk '$1 == "jitter" { print $5 }' "$out/rtos-nic-partition_$load/nic.txt")" \
+        'BEGIN { printf "%.2f", n ? p / n : (p ? 99 : 1) }')
+    bench "rtos_nic_cycle_jitter_ratio$([[ $load == idle ]] && echo _idle)" "$ratio" x
+done
 tools/bench-cache.sh "$out/cache" 2000 >"$out/cache.txt" && while read -r _ n v u; do bench "$n" "$v" "$u"; done <"$out/cache.txt" || exit 1 # RTOS vs a cache-attacking gpos
 # VMRPC (docs/VMRPC.md): round trips both ways and in each receive mode,
 # measured by the calling partition (RDTSC, HC_EXIT_STATS, and the

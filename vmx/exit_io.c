@@ -6,16 +6,25 @@
  * partition's own, emulated (hv/pci_cfg.h), and so is the CMOS clock
  * (0x70/0x71, hv/rtc_cmos.h); any other port nobody owns
  * behaves like absent hardware (reads give all ones, writes are
- * dropped), which is what OSes probe for.
+ * dropped), which is what OSes probe for. A partition's emulated UART
+ * (cfg emul_uart_port, hv/emul_uart.h) answers its eight ports.
+ * Which model answers which port of which partition is decided at build
+ * time: exit_io calls the generated io_dispatch (vmx/io_dispatch.h),
+ * whose switches call the io_model_* entries below directly; only the
+ * ports no model answers take the run-time path (owner search, ACPI PM1a
+ * power-off, absent device).
  * Exit qualification: Intel SDM Vol. 3C Table 28-5. */
 #include "arch/x86/partition_acpi.h"
 #include "arch/x86/platform.h"
 #include "arch/x86/rtc.h"
 #include "hv/console.h"
-#include "hv/pci_cfg.h"
+#include "hv/emul_uart.h"
+#include "hv/pci_assign.h"
 #include "hv/rtc_cmos.h"
 #include "hv/spinlock.h"
+#include "hv/uart_model.h"
 #include "vmx/exit.h"
+#include "vmx/io_dispatch.h"
 #include "vmx/root_fault.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_asm.h"
@@ -33,7 +42,6 @@
 
 static const char shutdown_string[] = "Shutdown";
 static uint32_t logged_per_partition[CFG_MAX_PARTITIONS];
-static struct pci_cfg_space pci_cfg_spaces[CFG_MAX_PARTITIONS];
 static struct rtc_cmos rtc_clocks[CFG_MAX_PARTITIONS];
 static spinlock_t rtc_locks[CFG_MAX_PARTITIONS]; /* a partition's CPUs share its clock */
 static uint32_t rtc_set_logged[CFG_MAX_PARTITIONS];
@@ -111,7 +119,7 @@ static bool pci_cfg_access(struct vcpu *v, uint64_t q)
             set_in_result(v, size, 0xFFFFFFFFu);
         return true;
     }
-    struct pci_cfg_space *s = &pci_cfg_spaces[v->partition->id];
+    struct pci_cfg_space *s = pci_space_of(v->partition); /* hv/pci_assign.c fills it at boot */
     if (QUAL_IN(q))
         set_in_result(v, size, pci_cfg_read(s, port, size));
     else
@@ -149,19 +157,69 @@ static bool rtc_access(struct vcpu *v, uint64_t q)
     return true;
 }
 
-void exit_io(struct vcpu *v, uint64_t q)
+/* ------------------------------------------- models, for io_dispatch */
+
+/* What an OUT (not string) wrote: AL, AX or EAX. */
+static uint32_t out_value(const struct vcpu *v, uint64_t q)
+{
+    uint32_t size = QUAL_SIZE(q);
+    return (uint32_t)v->regs.gpr[GPR_RAX] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
+}
+
+bool io_model_pci_cfg(struct vcpu *v, uint64_t q) { return pci_cfg_access(v, q); }
+
+bool io_model_rtc(struct vcpu *v, uint64_t q) { return rtc_access(v, q); }
+
+/* A power-off port: a write may stop the partition; otherwise (and for
+ * reads) nothing is there, unlogged. */
+bool io_model_power(struct vcpu *v, uint64_t q)
+{
+    if (!QUAL_IN(q) && !QUAL_STRING(q))
+        check_power_off(v, QUAL_PORT(q), out_value(v, q));
+    absent_device(v, q);
+    return true;
+}
+
+/* Register reg of the partition's emulated UART. A wider access reaches
+ * the next registers too, a byte each (the 16550 decodes byte addresses);
+ * bytes past the eighth reach nothing. String I/O is left to
+ * absent_device: drivers write a UART a byte at a time. */
+bool io_model_uart(struct vcpu *v, uint64_t q, unsigned reg)
+{
+    if (QUAL_STRING(q))
+        return false;
+    uint32_t size = QUAL_SIZE(q), in = 0, out = (uint32_t)v->regs.gpr[GPR_RAX];
+    for (uint32_t b = 0; b < size; b++) {
+        unsigned r = reg + b;
+        if (QUAL_IN(q))
+            in |= (uint32_t)(r < UART_REGS ? emul_uart_in(v->partition, r) : 0xFF) << (8 * b);
+        else if (r < UART_REGS)
+            emul_uart_out(v->partition, r, (uint8_t)(out >> (8 * b)));
+    }
+    if (QUAL_IN(q))
+        set_in_result(v, size, in);
+    return true;
+}
+
+/* A port no model of this partition answers: one another partition or
+ * the hypervisor owns stops it as hostile; the machine's ACPI PM1a
+ * control port (found at boot, so not in the generated dispatch) may
+ * power it off; anything else is absent hardware. */
+static void unanswered_port(struct vcpu *v, uint64_t q)
 {
     uint16_t port = QUAL_PORT(q);
     const char *owner = port_owner(port);
     if (owner)
         partition_stop_current(-1, "I/O %s of port 0x%x refused: it belongs to %s", QUAL_IN(q) ? "read" : "write",
                                port, owner);
-    if (!QUAL_IN(q) && !QUAL_STRING(q)) {
-        uint32_t size = QUAL_SIZE(q);
-        uint32_t value = (uint32_t)v->regs.gpr[GPR_RAX] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
-        check_power_off(v, port, value);
-    }
-    if (!pci_cfg_access(v, q) && !rtc_access(v, q))
-        absent_device(v, q);
+    if (!QUAL_IN(q) && !QUAL_STRING(q))
+        check_power_off(v, port, out_value(v, q));
+    absent_device(v, q);
+}
+
+void exit_io(struct vcpu *v, uint64_t q)
+{
+    if (!io_dispatch(v, q, QUAL_PORT(q)))
+        unanswered_port(v, q);
     vmx_advance_rip();
 }

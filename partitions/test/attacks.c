@@ -248,7 +248,7 @@ void attack_run(const char *s, const struct attack_ctx *ctx)
         const struct attack_args args = {s, p.kind, {p.nargs > 0 ? p.arg[0] : 0, p.nargs > 1 ? p.arg[1] : 0},
                                          p.nargs, ctx};
         if (!attack_hpet_run(&args) && !attack_ioapic_run(&args) && !attack_intr_run(&args) &&
-            !attack_cpu_run(&args) && !attack_cache_run(&args))
+            !attack_cpu_run(&args) && !attack_cache_run(&args) && !attack_pci_run(&args))
             goto bad;
     }
     goto done;

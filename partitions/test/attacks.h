@@ -26,6 +26,7 @@ int attack_ioapic_run(const struct attack_args *a); /* attacks_ioapic.c: IOAPIC 
 int attack_intr_run(const struct attack_args *a);  /* attacks_intr.c: LVT, ICR, faults taken on its behalf */
 int attack_cpu_run(const struct attack_args *a);   /* attacks_cpu.c: NMIs, INIT, real mode */
 int attack_cache_run(const struct attack_args *a); /* attacks_cache.c: WBINVD, cache thrashing */
+int attack_pci_run(const struct attack_args *a);   /* attacks_pci.c: PCI configuration space */
 
 /* Prints "attack SPEC: <what>" first and "attack SPEC: survived, <result>"
  * if the action returns. */

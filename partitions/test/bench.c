@@ -3,6 +3,7 @@
  * so it counts the instruction (its exit and re-entry) alone. Under
  * Bochs the TSC counts instructions: figures are exact path lengths. */
 #include "partitions/test/bench.h"
+#include "partitions/test/options.h"
 #include "partitions/common/console.h"
 #include "partitions/common/cpu.h"
 #include "partitions/common/hv.h"
@@ -10,7 +11,14 @@
 
 #define BENCH_ITERS 1000
 
-enum probe { PROBE_EMPTY, PROBE_CPUID, PROBE_VMCALL };
+enum probe { PROBE_EMPTY, PROBE_CPUID, PROBE_VMCALL, PROBE_OUT_BYTE, PROBE_IN_DWORD, PROBE_IN_BYTE };
+
+/* The port the port probes use. */
+static uint16_t probe_port;
+
+#define PCI_CFG_ADDRESS 0xCF8
+#define PCI_CFG_DATA 0xCFC
+#define UNOWNED_PORT 0x80 /* the POST diagnostic port: nobody's, no model (absent device) */
 
 struct result {
     uint64_t min, sum;
@@ -26,6 +34,12 @@ static struct result measure(enum probe p)
         else if (p == PROBE_VMCALL) { /* bare VMCALL: no wrapper in the figure */
             uint32_t op = HC_NULL;
             __asm__ __volatile__("vmcall" : "+a"(op) : : "memory");
+        } else if (p == PROBE_OUT_BYTE) {
+            outb(probe_port, 'x');
+        } else if (p == PROBE_IN_DWORD) {
+            (void)inl(probe_port);
+        } else if (p == PROBE_IN_BYTE) {
+            (void)inb(probe_port);
         }
         uint64_t d = rdtsc_ordered() - t0;
         r.sum += d;
@@ -53,4 +67,33 @@ void bench_vmcall(void)
         return;
     }
     report("vmcall_null_ticks", PROBE_VMCALL);
+}
+
+/* bench=devices: an OUT to the emulated UART's THR (a printable byte:
+ * the model, the history, the line; a log line is written every 256
+ * bytes, which the minimum leaves out and the mean includes), a
+ * CONFIG_DATA dword read of the host bridge's ID (the emulated PCI
+ * configuration space), and a read of a port nothing answers (the
+ * absent-device path, its first 16 accesses logged). */
+void bench_devices(const struct options *o)
+{
+    if (!hv_present()) {
+        if (o->bench_emul_uart || o->bench_pci_cfg || o->bench_unowned)
+            say("BENCH devices skipped: no hypervisor");
+        return;
+    }
+    if (o->bench_emul_uart) {
+        probe_port = o->emul_uart_port ? o->emul_uart_port : COM4_PORT;
+        report("emul_uart_out_ticks", PROBE_OUT_BYTE);
+        outb(probe_port, '\n'); /* ends the line of x's */
+    }
+    if (o->bench_pci_cfg) {
+        outl(PCI_CFG_ADDRESS, 0x80000000u); /* 00:00.0, register 0 */
+        probe_port = PCI_CFG_DATA;
+        report("pci_cfg_read_ticks", PROBE_IN_DWORD);
+    }
+    if (o->bench_unowned) {
+        probe_port = UNOWNED_PORT;
+        report("unowned_port_ticks", PROBE_IN_BYTE);
+    }
 }

@@ -5,4 +5,8 @@
 void bench_cpuid(void);
 void bench_vmcall(void);
 
+struct options;
+/* bench=devices: emul_uart_out_ticks, pci_cfg_read_ticks, unowned_port_ticks. */
+void bench_devices(const struct options *o);
+
 #endif

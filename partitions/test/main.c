@@ -8,6 +8,7 @@
 #include "partitions/test/apic.h"
 #include "partitions/test/attacks.h"
 #include "partitions/test/bench.h"
+#include "partitions/test/emul_console.h"
 #include "partitions/test/hammer.h"
 #include "partitions/test/multiboot.h"
 #include "partitions/test/options.h"
@@ -136,6 +137,9 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
         bench_cpuid();
     if (opt.bench_vmcall)
         bench_vmcall();
+    bench_devices(&opt);
+    if (opt.emul_uart_port)
+        emul_uart_test(opt.emul_uart_port, info.name[0] ? info.name : "bare");
     if (opt.hammer)
         hammer(); /* never returns */
 
@@ -165,6 +169,10 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
     if (opt.attack && !attacked) /* beats ran out before attack_after */
         do_attack(mbi);
 
+    if (opt.console_read)
+        console_read_test(opt.console_read);
+    if (opt.console_read_bad)
+        console_read_bad_test(opt.console_read_bad, info.ram_bytes);
     if (opt.stats)
         stats_print();
     power_off(&opt);

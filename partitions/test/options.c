@@ -47,6 +47,8 @@ static int parse_bench(char *v, struct options *o)
             o->bench_vmcall = 1;
         else if (kstreq(w, "all"))
             o->bench_cpuid = o->bench_vmcall = 1;
+        else if (kstreq(w, "devices")) /* emul_uart, pci_cfg, unowned */
+            o->bench_emul_uart = o->bench_pci_cfg = o->bench_unowned = 1;
         else
             return -1;
         w = next;
@@ -136,6 +138,12 @@ static int parse_word(const char *k, char *v, void *ctx)
     }
     if (kstrprefix(k, "rpc_"))
         return parse_rpc(k, v, o);
+    if (kstreq(k, "emul_uart"))
+        return parse_console(v, &o->emul_uart_port);
+    if (kstreq(k, "console_read"))
+        return parse_partition(v, &o->console_read);
+    if (kstreq(k, "console_read_bad"))
+        return parse_partition(v, &o->console_read_bad);
     return 1;
 }
 

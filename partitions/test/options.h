@@ -31,6 +31,11 @@ struct options {
     const char *rpc_bench;         /* partition to benchmark against */
     const char *rpc_load;          /* partition whose echo it calls forever (load for latency tests) */
     uint32_t rpc_bench_n;          /* iterations per figure (default 1000) */
+    /* Devices (emul_console.c, bench.c): */
+    uint16_t emul_uart_port;       /* emul_uart=PORT: probe and write through it; 0: none */
+    const char *console_read;      /* console_read=NAME: HC_CONSOLE_READ at the end */
+    const char *console_read_bad;  /* console_read_bad=NAME: the same with bad arguments */
+    int bench_emul_uart, bench_pci_cfg, bench_unowned;
     uint32_t bad_count;     /* unknown or malformed key=value words */
     const char *bad[OPT_MAX_BAD];
 };

@@ -167,6 +167,17 @@ static void mem_beyond(struct hv_config *c) { part(c, RTOS)->mem_count = CFG_MAX
 static void io_beyond(struct hv_config *c) { part(c, GPOS)->io_count = CFG_MAX_IO + 1; }
 static void pins_beyond(struct hv_config *c) { part(c, GPOS)->pin_count = CFG_MAX_PINS + 1; }
 static void board_overlap(struct hv_config *c) { add_board(c, (struct cfg_range){MiB(500), MiB(100)}); }
+static void add_pci(struct hv_config *c, int i, uint16_t host, uint16_t guest)
+{
+    part(c, i)->pci[part(c, i)->pci_count++] = (struct cfg_pci){host, guest};
+}
+static void pci_too_many(struct hv_config *c) { part(c, GPOS)->pci_count = CFG_MAX_PCI + 1; }
+static void pci_host_twice(struct hv_config *c) { add_pci(c, RTOS, PCI_BDF(0, 2, 0), PCI_BDF(0, 2, 0)); }
+static void pci_guest_twice(struct hv_config *c) { add_pci(c, GPOS, PCI_BDF(0, 5, 0), PCI_BDF(0, 2, 0)); }
+static void pci_guest_bridge(struct hv_config *c) { add_pci(c, GPOS, PCI_BDF(0, 5, 0), 0); }
+static void pci_guest_bus(struct hv_config *c) { add_pci(c, GPOS, PCI_BDF(0, 5, 0), PCI_BDF(1, 0, 0)); }
+static void pci_guest_no_fn0(struct hv_config *c) { add_pci(c, GPOS, PCI_BDF(0, 5, 0), PCI_BDF(0, 6, 2)); }
+static void dma_not_identity(struct hv_config *c) { part(c, GPOS)->dma = CFG_DMA_TRUSTED; }
 static void board_empty(struct hv_config *c) { add_board(c, (struct cfg_range){MiB(600), 0}); }
 static void hv_wraps(struct hv_config *c) { c->hypervisor = (struct cfg_range){~0ull - 0xFFF, 0x2000}; }
 
@@ -250,6 +261,15 @@ static const struct bad_case {
      {"board RAM [0x1f400000, 0x25800000)", "board RAM [0x100000, 0x20000000)"}},
     {"board RAM empty", board_empty, {"board RAM 2 ", "empty"}},
     {"hypervisor range wraps", hv_wraps, {"hypervisor", "wraps"}},
+    {"too many PCI functions", pci_too_many, {"partition 'gpos' pci_count 5 exceeds its array (4)"}},
+    {"PCI function given twice", pci_host_twice,
+     {"PCI function 00:02.0 is given to both partition 'rtos' and partition 'gpos'"}},
+    {"guest BDF twice", pci_guest_twice, {"00:05.0 seen as 00:02.0", "given twice"}},
+    {"guest BDF 00:00.0", pci_guest_bridge, {"seen as 00:00.0", "host bridge"}},
+    {"guest BDF off bus 0", pci_guest_bus, {"seen as 01:00.0", "not on bus 0"}},
+    {"guest function without function 0", pci_guest_no_fn0, {"seen as 00:06.2", "no function 0"}},
+    {"dma trusted, RAM not identity", dma_not_identity,
+     {"partition 'gpos' has dma trusted", "guest 0x0 is host 0x8000000", "guest == host"}},
 };
 
 static void fail_case(int line, const char *what, const char *detail, const char *msg)
@@ -342,6 +362,19 @@ static void edge_cases(struct hv_config *c)
     add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_RAM, MiB(32), MiB(96), MiB(32)}); /* guest and host abut */
     for (int k = 0; k < CFG_MAX_RPC; k++)
         g->rpc_serve[k] = k == 2 ? "net" : k % 2 ? "echo" : "sysinfo"; /* full array, no NULL */
+}
+
+TEST(config_dma_trusted_identity_is_valid)
+{
+    struct hv_config cfg = demo();
+    struct capture cap;
+    struct cfg_partition *g = part(&cfg, GPOS);
+    g->dma = CFG_DMA_TRUSTED;
+    g->mem[0].guest = g->mem[0].host; /* guest == host: what DMA needs */
+    add_pci(&cfg, GPOS, PCI_BDF(0, 5, 0), PCI_BDF(0, 2, 1)); /* beside its 00:02.0 */
+    CHECK_EQ(check(&cfg, &cap), 0);
+    for (int i = 0; i < cap.count && i < MAX_MSGS; i++)
+        unit_fail(__FILE__, __LINE__, cap.msg[i]);
 }
 
 TEST(config_edges_are_valid)

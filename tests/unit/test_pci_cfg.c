@@ -60,3 +60,309 @@ TEST(byte_and_word_accesses_at_config_address_are_not_the_mechanism)
     CHECK(!pci_cfg_handles(0xCF7, 4));
     CHECK(!pci_cfg_handles(0xD00, 1));
 }
+
+/* ------------------------------------------------ a space with functions */
+
+#include <string.h>
+
+#include "tests/unit/pci_fake.h"
+
+#define IDE PCI_BDF(0, 1, 1)
+#define NIC PCI_BDF(0, 2, 0)
+#define OTHER PCI_BDF(0, 3, 0)
+#define G_IDE PCI_BDF(0, 1, 0)
+#define G_NIC PCI_BDF(0, 2, 0)
+
+static struct fake_machine m;
+static struct pci_cfg_space sp;
+static const uint32_t cpus[] = {0, 2};
+
+static uint32_t cfg_rd(uint16_t bdf, uint32_t reg, uint32_t size)
+{
+    pci_cfg_write(&sp, 0xCF8, 4, 0x80000000u | (uint32_t)bdf << 8 | (reg & 0xFC));
+    return pci_cfg_read(&sp, (uint16_t)(0xCFC + (reg & 3)), size);
+}
+
+static void cfg_wr(uint16_t bdf, uint32_t reg, uint32_t size, uint32_t v)
+{
+    pci_cfg_write(&sp, 0xCF8, 4, 0x80000000u | (uint32_t)bdf << 8 | (reg & 0xFC));
+    pci_cfg_write(&sp, (uint16_t)(0xCFC + (reg & 3)), size, v);
+}
+
+/* The demo machine: a 440FX, a PIIX3 IDE in legacy mode with bus
+ * mastering (BAR4 I/O 16 bytes), an NE2000 (BAR0 I/O 32 bytes, INTA on
+ * line 9) and a device nobody is given. */
+static struct fake_fn *ide, *nic;
+static void machine(bool dma)
+{
+    fake_init(&m);
+    fake_add(&m, 0, 0x12378086, 0x06000002);
+    ide = fake_add(&m, IDE, 0x70108086, 0x01018000);
+    fake_bar(ide, 4, 0xC001, 16);
+    ide->cfg[4] |= 0x04; /* the firmware left bus mastering on */
+    nic = fake_add(&m, NIC, 0x802910EC, 0x02000000);
+    fake_bar(nic, 0, 0xC041, 32);
+    nic->cfg[0x3C] = 9;
+    nic->cfg[0x3D] = 1;
+    fake_add(&m, OTHER, 0xEFEFFEFE, 0x02000000);
+    pci_cfg_init(&sp, &m.backend, dma, cpus, 2);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, IDE, G_IDE, why, sizeof why));
+    CHECK(pci_cfg_add_function(&sp, NIC, G_NIC, why, sizeof why));
+}
+
+TEST(host_bridge_and_own_functions_only)
+{
+    machine(false);
+    CHECK_EQ(cfg_rd(0, 0, 4), 0x12378086);
+    CHECK_EQ(cfg_rd(0, 8, 4) >> 16, 0x0600);
+    CHECK_EQ(cfg_rd(0, 0x10, 4), 0); /* nothing else */
+    CHECK_EQ(cfg_rd(G_IDE, 0, 4), 0x70108086);
+    CHECK_EQ(cfg_rd(G_NIC, 0, 2), 0x10EC);
+    CHECK_EQ(cfg_rd(OTHER, 0, 4), 0xFFFFFFFFu); /* on the machine, not its own */
+    CHECK_EQ(cfg_rd(PCI_BDF(0, 1, 1), 0, 4), 0xFFFFFFFFu); /* the IDE's host address */
+    CHECK_EQ(cfg_rd(PCI_BDF(1, 0, 0), 0, 4), 0xFFFFFFFFu);
+    CHECK_EQ(cfg_rd(G_IDE, 0xC, 4) >> 16 & 0x80, 0); /* a lone function */
+    CHECK_EQ(m.msg_count, 0);
+}
+
+TEST(host_bridge_identity_when_machine_has_none)
+{
+    fake_init(&m);
+    pci_cfg_init(&sp, &m.backend, false, cpus, 1);
+    CHECK_EQ(cfg_rd(0, 0, 4), 0x12378086); /* a plain 440FX */
+    cfg_wr(0, 4, 2, 7);
+    CHECK_EQ(cfg_rd(0, 4, 4), 0);
+    CHECK(strstr(fake_last_msg(&m), "host bridge is emulated") != NULL);
+}
+
+TEST(bar_sizing_answered_without_touching_the_device)
+{
+    machine(false);
+    uint32_t before = nic->bar_writes;
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 4), 0xC041);
+    cfg_wr(G_NIC, 0x10, 4, 0xFFFFFFFFu);
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 4), 0xFFFFFFE1u); /* 32 bytes of I/O */
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 2), 0xFFE1);
+    cfg_wr(G_NIC, 0x10, 4, 0xC041);
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 4), 0xC041);
+    CHECK_EQ(nic->bar_writes, before);
+    CHECK_EQ(fake_get(nic, 0x10, 4), 0xC041);
+    cfg_wr(G_NIC, 0x14, 4, 0xFFFFFFFFu); /* unimplemented BAR: sizes to 0 */
+    CHECK_EQ(cfg_rd(G_NIC, 0x14, 4), 0);
+    CHECK_EQ(m.msg_count, 0);
+    struct pci_bar b = pci_vfunc_bar(&sp.fn[1], 0);
+    CHECK_EQ(b.kind, PCI_BAR_IO);
+    CHECK_EQ(b.base, 0xC040);
+    CHECK_EQ(b.size, 32);
+    CHECK_EQ(pci_vfunc_bar(&sp.fn[1], 1).kind, PCI_BAR_NONE);
+}
+
+TEST(bar_move_refused_and_logged)
+{
+    machine(false);
+    cfg_wr(G_NIC, 0x10, 4, 0xA001);
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 4), 0xC041);
+    CHECK_EQ(fake_get(nic, 0x10, 4), 0xC041);
+    CHECK_STR(fake_last_msg(&m), "PCI 00:02.0: BAR0 write 0xa001 refused: BARs stay where the firmware put them (0xc041)");
+    cfg_wr(G_NIC, 0x12, 2, 0x1234); /* a word into the upper half */
+    CHECK_EQ(fake_get(nic, 0x10, 4), 0xC041);
+    CHECK_EQ(m.msg_count, 2);
+}
+
+TEST(rom_bar_hidden)
+{
+    machine(false);
+    fake_set(nic, 0x30, 4, 0xFEB00000);
+    cfg_wr(G_NIC, 0x30, 4, 0xFFFFF800u);
+    CHECK_EQ(cfg_rd(G_NIC, 0x30, 4), 0);
+    CHECK_EQ(fake_get(nic, 0x30, 4), 0xFEB00000);
+}
+
+TEST(memory_bars_64bit_probe)
+{
+    fake_init(&m);
+    struct fake_fn *f = fake_add(&m, NIC, 0x10D38086, 0x02000000);
+    fake_bar(f, 0, 0xFEBC000C, 0x20000); /* 64-bit prefetchable, 128 KiB */
+    f->bar_size[1] = 0;                  /* upper half: fixed 0 in this fake */
+    pci_cfg_init(&sp, &m.backend, false, cpus, 1);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, NIC, G_NIC, why, sizeof why));
+    struct pci_bar b = pci_vfunc_bar(&sp.fn[0], 0);
+    CHECK_EQ(b.kind, PCI_BAR_MEM64);
+    CHECK_EQ(b.base, 0xFEBC0000);
+    CHECK_EQ(pci_vfunc_bar(&sp.fn[0], 1).kind, PCI_BAR_NONE); /* the upper half */
+    cfg_wr(G_NIC, 0x10, 4, 0xFFFFFFFFu);
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 4), 0xFFFE000Cu);
+}
+
+TEST(command_bus_master_only_with_dma)
+{
+    machine(false);
+    CHECK_EQ(fake_get(ide, 4, 2) & 4, 0); /* cleared at boot */
+    CHECK_EQ(fake_get(ide, 4, 2) & 3, 3); /* decoding restored after the probe */
+    cfg_wr(G_IDE, 4, 2, 0x0405);
+    CHECK_EQ(fake_get(ide, 4, 2), 0x0401); /* I/O and INTx disable pass, BME dropped */
+    CHECK(strstr(fake_last_msg(&m), "Bus Master Enable refused") != NULL);
+    cfg_wr(G_IDE, 4, 1, 0x07);
+    CHECK_EQ(m.msg_count, 1); /* logged once */
+    cfg_wr(G_IDE, 4, 2, 0x0140); /* SERR#, parity: not the partition's */
+    CHECK_EQ(fake_get(ide, 4, 2) & 0x140, 0);
+    machine(true);
+    CHECK_EQ(fake_get(ide, 4, 2) & 4, 4); /* left as the firmware had it */
+    cfg_wr(G_IDE, 4, 2, 0x0007);
+    CHECK_EQ(fake_get(ide, 4, 2), 0x0007);
+    CHECK_EQ(m.msg_count, 0);
+}
+
+TEST(ide_without_dma_hides_bus_master_registers)
+{
+    machine(false);
+    CHECK_EQ(cfg_rd(G_IDE, 8, 4), 0x01010000); /* prog-if bit 7 clear */
+    CHECK_EQ(cfg_rd(G_IDE, 9, 1), 0x00);
+    CHECK_EQ(cfg_rd(G_IDE, 0x20, 4), 0);
+    cfg_wr(G_IDE, 0x20, 4, 0xFFFFFFFFu);
+    CHECK_EQ(cfg_rd(G_IDE, 0x20, 4), 0);
+    CHECK(pci_vfunc_bar(&sp.fn[0], 4).hidden);
+    machine(true);
+    CHECK_EQ(cfg_rd(G_IDE, 8, 4), 0x01018000);
+    CHECK_EQ(cfg_rd(G_IDE, 0x20, 4), 0xC001);
+    CHECK_EQ(pci_vfunc_bar(&sp.fn[0], 4).kind, PCI_BAR_IO);
+}
+
+TEST(interrupt_line_is_a_scratch_copy)
+{
+    machine(false);
+    CHECK_EQ(cfg_rd(G_NIC, 0x3C, 1), 9);
+    CHECK_EQ(cfg_rd(G_NIC, 0x3D, 1), 1);
+    cfg_wr(G_NIC, 0x3C, 1, 5);
+    CHECK_EQ(cfg_rd(G_NIC, 0x3C, 2), 0x0105);
+    CHECK_EQ(nic->cfg[0x3C], 9);
+}
+
+TEST(device_specific_registers_pass)
+{
+    machine(false);
+    cfg_wr(G_IDE, 0x40, 2, 0x8000); /* PIIX IDE timing: decode enable */
+    CHECK_EQ(fake_get(ide, 0x40, 2), 0x8000);
+    CHECK_EQ(cfg_rd(G_IDE, 0x40, 4), 0x8000);
+    cfg_wr(G_IDE, 0x06, 2, 0xFFFF); /* status alone: write-1-to-clear, command untouched */
+    CHECK_EQ(fake_get(ide, 4, 2), 0x0003);
+}
+
+TEST(writes_to_other_functions_refused)
+{
+    machine(false);
+    uint32_t writes = m.fn[3].writes;
+    cfg_wr(OTHER, 4, 2, 0x0007);
+    CHECK_EQ(m.fn[3].writes, writes);
+    CHECK_STR(fake_last_msg(&m), "PCI 00:03.0 register 0x4 write 0x7 refused: not one of its functions");
+    for (int i = 0; i < 40; i++)
+        cfg_wr(OTHER, 4, 2, 0x0007);
+    CHECK_EQ(m.msg_count, PCI_CFG_LOG_LIMIT); /* rate-limited */
+    CHECK(strstr(m.msg[PCI_CFG_LOG_LIMIT - 1], "further PCI refusals not logged") != NULL);
+}
+
+TEST(multifunction_bit_follows_the_partitions_view)
+{
+    fake_init(&m);
+    struct fake_fn *a = fake_add(&m, PCI_BDF(0, 1, 0), 0x70008086, 0x06010000);
+    a->cfg[0xE] = 0x80; /* the machine's device has several functions */
+    fake_add(&m, IDE, 0x70108086, 0x01018000);
+    pci_cfg_init(&sp, &m.backend, false, cpus, 1);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, IDE, G_IDE, why, sizeof why));
+    CHECK_EQ(cfg_rd(G_IDE, 0xE, 1), 0x00);
+    CHECK(pci_cfg_add_function(&sp, PCI_BDF(0, 1, 0), PCI_BDF(0, 1, 1), why, sizeof why));
+    CHECK_EQ(cfg_rd(G_IDE, 0xE, 1), 0x80);
+    CHECK_EQ(cfg_rd(PCI_BDF(0, 1, 1), 0xE, 1), 0x80);
+}
+
+TEST(add_function_refusals)
+{
+    machine(false);
+    char why[160];
+    CHECK(!pci_cfg_add_function(&sp, PCI_BDF(0, 9, 0), PCI_BDF(0, 3, 0), why, sizeof why));
+    CHECK_STR(why, "PCI function 00:09.0 is not on this machine");
+    struct fake_fn *bridge = fake_add(&m, PCI_BDF(0, 5, 0), 0x70008086, 0x06040000);
+    (void)bridge;
+    m.fn[3].cfg[0xE] = 1; /* a PCI-to-PCI bridge */
+    CHECK(!pci_cfg_add_function(&sp, OTHER, PCI_BDF(0, 3, 0), why, sizeof why));
+    CHECK(strstr(why, "header type 1") != NULL);
+    CHECK(!pci_cfg_add_function(&sp, NIC, PCI_BDF(0, 4, 0), why, sizeof why));
+}
+
+/* --------------------------------------------------------------- MSI */
+
+static struct fake_fn *msi_device(uint8_t msix_too)
+{
+    fake_init(&m);
+    struct fake_fn *f = fake_add(&m, NIC, 0x100E8086, 0x02000000);
+    fake_cap(f, 0x50, 0x01, 8); /* power management */
+    if (msix_too)
+        fake_cap(f, 0x60, 0x11, 12);
+    fake_cap(f, 0x70, 0x05, 24); /* MSI, 64-bit with per-vector masks */
+    fake_set(f, 0x72, 2, 0x0180 | 0x0004 /* MMC: 4 messages */);
+    f->wmask[0x72] = 0x71;
+    f->wmask[0x73] = 0;
+    pci_cfg_init(&sp, &m.backend, true, cpus, 2);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, NIC, G_NIC, why, sizeof why));
+    return f;
+}
+
+TEST(msi_check_rules)
+{
+    msi_device(0);
+    CHECK(pci_msi_check(&sp, 0xFEE00000, 0x0041) == NULL);        /* CPU 0, vector 0x41 */
+    CHECK(pci_msi_check(&sp, 0xFEE02000, 0x4041) == NULL);        /* CPU 2 (level bit 14 alone is ignored) */
+    CHECK(pci_msi_check(&sp, 0xFEE01000, 0x0041) != NULL);        /* CPU 1: another partition's */
+    CHECK(pci_msi_check(&sp, 0xFEEFF000, 0x0041) != NULL);        /* broadcast */
+    CHECK(pci_msi_check(&sp, 0xFEE00004, 0x0041) != NULL);        /* logical */
+    CHECK(pci_msi_check(&sp, 0xFEE00008, 0x0041) != NULL);        /* redirection hint */
+    CHECK(pci_msi_check(&sp, 0xFEE00000, 0x0141) != NULL);        /* lowest priority */
+    CHECK(pci_msi_check(&sp, 0xFEE00000, 0x0241) != NULL);        /* SMI */
+    CHECK(pci_msi_check(&sp, 0xFEE00000, 0x0441) != NULL);        /* NMI */
+    CHECK(pci_msi_check(&sp, 0xFEE00000, 0x8041) != NULL);        /* level-triggered */
+    CHECK(pci_msi_check(&sp, 0xFEE00000, 0x0010) != NULL);        /* exception vector */
+    CHECK(pci_msi_check(&sp, 0x0C000000, 0x0041) != NULL);        /* plain memory: a DMA write */
+    CHECK(pci_msi_check(&sp, 0x1FEE00000ull, 0x0041) != NULL);    /* above 4 GiB */
+}
+
+TEST(msi_programming_checked)
+{
+    struct fake_fn *f = msi_device(0);
+    cfg_wr(G_NIC, 0x72, 2, 0x0001); /* enable with no message: address 0 */
+    CHECK_EQ(fake_get(f, 0x72, 2) & 1, 0);
+    CHECK(strstr(fake_last_msg(&m), "MSI enable refused") != NULL);
+    cfg_wr(G_NIC, 0x74, 4, 0xFEE01000); /* CPU 1: not its own */
+    CHECK_EQ(fake_get(f, 0x74, 4), 0);
+    CHECK(strstr(fake_last_msg(&m), "another partition") != NULL);
+    cfg_wr(G_NIC, 0x74, 4, 0xFEE02000);
+    cfg_wr(G_NIC, 0x78, 4, 0);
+    cfg_wr(G_NIC, 0x7C, 2, 0x0241); /* SMI */
+    CHECK_EQ(fake_get(f, 0x7C, 2), 0);
+    cfg_wr(G_NIC, 0x7C, 2, 0x0041);
+    CHECK_EQ(fake_get(f, 0x74, 4), 0xFEE02000);
+    CHECK_EQ(fake_get(f, 0x7C, 2), 0x0041);
+    cfg_wr(G_NIC, 0x72, 2, 0x0031); /* enable, asking for 8 messages */
+    CHECK_EQ(fake_get(f, 0x72, 2) & 0x71, 0x01); /* enabled, one message */
+    uint32_t n = m.msg_count;
+    cfg_wr(G_NIC, 0x78, 4, 1); /* upper address while enabled */
+    CHECK_EQ(fake_get(f, 0x78, 4), 0);
+    CHECK_EQ(m.msg_count, n + 1);
+    cfg_wr(G_NIC, 0x80, 4, 0xFFFFFFFFu); /* mask bits pass */
+    CHECK_EQ(fake_get(f, 0x80, 4), 0xFFFFFFFFu);
+}
+
+TEST(msix_unlinked_and_refused)
+{
+    struct fake_fn *f = msi_device(1);
+    /* list on the machine: 0x50 PM -> 0x60 MSI-X -> 0x70 MSI */
+    CHECK_EQ(cfg_rd(G_NIC, 0x51, 1), 0x70);
+    CHECK_EQ(cfg_rd(G_NIC, 0x50, 4) >> 8 & 0xFF, 0x70);
+    CHECK_EQ(cfg_rd(G_NIC, 0x34, 1), 0x50);
+    cfg_wr(G_NIC, 0x62, 2, 0x8000); /* MSI-X enable */
+    CHECK_EQ(fake_get(f, 0x62, 2), 0);
+    CHECK(strstr(fake_last_msg(&m), "MSI-X") != NULL);
+}

@@ -50,6 +50,7 @@ int net_handle(struct net_state *st, uint32_t client, uint32_t proc, const void 
 /* ------------------------------------------------------------ commands */
 int cmd_serve(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
+int cmd_console(int argc, char **argv); /* cli_console.c */
 
 /* Helpers (vmrpc_cli.c). */
 int dev_open(void);

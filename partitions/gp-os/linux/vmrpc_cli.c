@@ -523,6 +523,7 @@ static int usage(void)
 		"       vmrpc events get|put|info PARTITION/MODULE QUEUE ...\n"
 		"       vmrpc serve [-d] [-p PIDFILE] sysinfo|echo|net...\n"
 		"       vmrpc udp-listen PORT [-c COUNT] [-t SECONDS]\n"
+		"       vmrpc console PARTITION\n"
 		"       vmrpc selftest\n");
 	return 2;
 }
@@ -550,5 +551,7 @@ int main(int argc, char **argv)
 		return cmd_udp_listen(argc, argv);
 	if (!strcmp(cmd, "selftest"))
 		return cmd_selftest(argc - 1, argv + 1);
+	if (!strcmp(cmd, "console"))
+		return cmd_console(argc - 1, argv + 1);
 	return usage();
 }

@@ -148,6 +148,19 @@ struct vmrpc_ioc_info {
 	char name[32];
 };
 
+/* CONSOLE: what partition `name` sent through its emulated UART
+ * (HC_CONSOLE_READ; manager partitions only, else -EPERM): the newest
+ * min(cap, VMRPC_IOC_CONSOLE_MAX) bytes, oldest first, to buf. The ioctl
+ * returns how many (>= 0) or -errno (-ENOENT: no such partition or no
+ * emulated UART). */
+#define VMRPC_IOC_CONSOLE_MAX 4096 /* HV_CONSOLE_HISTORY */
+struct vmrpc_ioc_console {
+	__u64 buf;          /* in: user pointer */
+	__u32 cap;          /* in: bytes at buf */
+	__u32 reserved;
+	char name[32];      /* in: partition name, NUL-terminated (HV_NAME_MAX) */
+};
+
 #define VMRPC_IOC_MAGIC 0xB7
 #define VMRPC_IOC_LIST        _IOWR(VMRPC_IOC_MAGIC, 0x00, struct vmrpc_ioc_list)
 #define VMRPC_IOC_BIND        _IOWR(VMRPC_IOC_MAGIC, 0x01, struct vmrpc_ioc_bind)
@@ -162,5 +175,6 @@ struct vmrpc_ioc_info {
 #define VMRPC_IOC_EVQ_INFO    _IOWR(VMRPC_IOC_MAGIC, 0x0A, struct vmrpc_ioc_evq_info)
 #define VMRPC_IOC_EVQ_CREATE  _IOWR(VMRPC_IOC_MAGIC, 0x0B, struct vmrpc_ioc_evq_create)
 #define VMRPC_IOC_INFO        _IOR(VMRPC_IOC_MAGIC, 0x0C, struct vmrpc_ioc_info)
+#define VMRPC_IOC_CONSOLE     _IOW(VMRPC_IOC_MAGIC, 0x0D, struct vmrpc_ioc_console)
 
 #endif

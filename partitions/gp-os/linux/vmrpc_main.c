@@ -162,6 +162,7 @@ static int vmrpc_release(struct inode *inode, struct file *f)
 }
 
 static long vmrpc_info(void __user *arg);
+static long vmrpc_console(void __user *arg);
 
 static long vmrpc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
@@ -181,6 +182,7 @@ static long vmrpc_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case VMRPC_IOC_EVQ_INFO: return vmrpc_ioctl_evq_info(f, p);
 	case VMRPC_IOC_EVQ_CREATE: return vmrpc_ioctl_evq_create(f, p);
 	case VMRPC_IOC_INFO: return vmrpc_info(p);
+	case VMRPC_IOC_CONSOLE: return vmrpc_console(p);
 	default: return -ENOTTY;
 	}
 }
@@ -213,6 +215,33 @@ static long vmrpc_info(void __user *arg)
 	}
 	kfree(pi);
 	kfree(es);
+	return r;
+}
+
+/* Another partition's emulated-UART output (HC_CONSOLE_READ), through
+ * kmalloc'd buffers the hypervisor reads and writes by physical address.
+ * HV_E* values are -errno already. */
+static long vmrpc_console(void __user *arg)
+{
+	struct vmrpc_ioc_console c;
+	char *name, *buf;
+	long r = -ENOMEM;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	if (c.cap == 0 || strnlen(c.name, sizeof(c.name)) == sizeof(c.name))
+		return -EINVAL;
+	c.cap = min_t(u32, c.cap, VMRPC_IOC_CONSOLE_MAX);
+	name = kzalloc(HV_NAME_MAX, GFP_KERNEL);
+	buf = kmalloc(c.cap, GFP_KERNEL);
+	if (name && buf) {
+		memcpy(name, c.name, sizeof(c.name));
+		r = vmrpc_hc(HC_CONSOLE_READ, virt_to_phys(name), virt_to_phys(buf), c.cap, 0, 0);
+		if (r > 0 && copy_to_user(u64_to_user_ptr(c.buf), buf, r))
+			r = -EFAULT;
+	}
+	kfree(name);
+	kfree(buf);
 	return r;
 }
 

@@ -1,0 +1,47 @@
+/* Shared by the parts of a partition's PCI configuration space
+ * (hv/pci_cfg.c, hv/pci_cfg_boot.c, hv/pci_msi.c); not for other users. */
+#ifndef HV_PCI_CFG_INTERNAL_H
+#define HV_PCI_CFG_INTERNAL_H
+
+#include "hv/pci_cfg.h"
+
+#define PCI_ALL_ONES 0xFFFFFFFFu
+
+/* The bytes of a dword an access of size bytes at reg covers (bit n:
+ * byte n), and the access's value placed in the dword. */
+static inline uint32_t pci_byte_mask(uint32_t reg, uint32_t size) { return ((1u << size) - 1) << (reg & 3); }
+static inline uint32_t pci_bits_of(uint32_t byte_mask)
+{
+    uint32_t bits = 0;
+    for (uint32_t b = 0; b < 4; b++)
+        if (byte_mask & (1u << b))
+            bits |= 0xFFu << (8 * b);
+    return bits;
+}
+/* old with the bytes in byte_mask taken from value. */
+static inline uint32_t pci_merge(uint32_t old, uint32_t value, uint32_t byte_mask)
+{
+    uint32_t bits = pci_bits_of(byte_mask);
+    return (old & ~bits) | (value & bits);
+}
+
+static inline uint32_t pci_real_read(const struct pci_cfg_space *s, const struct pci_vfunc *f, uint32_t reg,
+                                     uint32_t size)
+{
+    return s->backend->read(s->backend->ctx, f->host, reg, size);
+}
+
+/* Writes the bytes of dword reg (aligned) in byte_mask from value, in the
+ * largest naturally aligned pieces: a guest's word write stays a word
+ * write (write-1-to-clear status bits beside it are left alone). */
+void pci_write_bytes(const struct pci_cfg_space *s, const struct pci_vfunc *f, uint32_t reg, uint32_t value,
+                     uint32_t byte_mask);
+
+/* Logs a refusal through the backend, PCI_CFG_LOG_LIMIT times at most. */
+void pci_refuse(struct pci_cfg_space *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* MSI and MSI-X capability registers (hv/pci_msi.c): true when dword reg
+ * belongs to one of them (and was handled). */
+bool pci_msi_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t reg, uint32_t value, uint32_t byte_mask);
+
+#endif

@@ -1,0 +1,2 @@
+UNIT_TESTS += uart_model
+UNIT_SRCS_uart_model := hv/uart_model.c hv/console_history.c
