@@ -6,6 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/hpet.h"
 #include "arch/x86/ioapic.h"
+#include "drivers/pci_conf1.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
 #include "vmx/pmu.h"
@@ -17,6 +18,9 @@
 #define RTE_MASKED (1u << 16)          /* 82093AA redirection entry bit 16 */
 #define HPET_TN_INT_ENB (1u << 2)
 #define HPET_TIMER_MAX 32
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_INTX_DISABLE (1u << 10) /* PCI Local Bus Spec 3.0, 6.2.2 */
+#define PCI_COMMAND_ACTIVE 0x7u             /* I/O, memory decode, bus master */
 
 /* The log line, appended to piecewise; output past its end is cut. */
 struct line {
@@ -64,6 +68,23 @@ static void quiesce_pins(const struct cfg_partition *c, struct line *l)
     }
 }
 
+/* Each PCI function it owns: I/O and memory decode, Bus Master Enable
+ * off, INTx disabled (PCI Local Bus Spec 3.0, 6.2.2): a stopped
+ * partition's device neither answers, masters the bus nor asserts its
+ * line. Its BARs keep their addresses for a restart. */
+static void quiesce_pci(const struct cfg_partition *c, struct line *l)
+{
+    add(l, "PCI functions");
+    if (!c->pci_count)
+        add(l, " none");
+    for (uint32_t k = 0; k < c->pci_count && k < CFG_MAX_PCI; k++) {
+        uint16_t bdf = c->pci[k].host;
+        pci_conf1_write(bdf, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
+        bool on = pci_conf1_read(bdf, PCI_COMMAND, 2) & PCI_COMMAND_ACTIVE;
+        add(l, " %02x:%02x.%u%s", bdf >> 8, (bdf >> 3) & 31, bdf & 7, on ? " (still on)" : "");
+    }
+}
+
 void quiesce_partition_devices(const struct partition *p)
 {
     struct line l = {.n = 0};
@@ -71,6 +92,8 @@ void quiesce_partition_devices(const struct partition *p)
     quiesce_hpet(p->cfg->hpet_timers, &l);
     add(&l, ", ");
     quiesce_pins(p->cfg, &l);
+    add(&l, ", ");
+    quiesce_pci(p->cfg, &l);
     add(&l, ", LAPIC timers of its %u CPU(s))", p->cpu_count);
     printk("%s", l.text);
 }

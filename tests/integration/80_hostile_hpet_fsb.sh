@@ -11,6 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 scenario_begin hostile_hpet_fsb
 hostile rtos hpet-fsb:0xBF00000:0x1F00000 'HPET: 32-bit write of 0x4004 to T0_CONF \(offset 0x100\) refused: it sets Tn_FSB_EN_CNF'
-expect com2 "^\[hv\] partition 'rtos': devices quiesced \(HPET comparators 0, IOAPIC pins 20 21, LAPIC timers" "its devices quiesced"
+expect com2 "^\[hv\] partition 'rtos': devices quiesced \(HPET comparators 0, IOAPIC pins 20 21, PCI functions 00:03.0, LAPIC timers" "its devices quiesced"
 expect_not com3 "the FSB write landed" "FSB write reached memory"
 scenario_end
