@@ -11,6 +11,7 @@ packages=(
     qemu-system-x86 ipxe-qemu           # TCG boot check (ipxe-qemu: the NIC option ROM)
     gnuplot-nox                         # latency histograms (make bench)
     linux-headers-amd64 busybox-static rt-tests  # the Linux partition: vmrpc.ko, initramfs, cyclictest
+    e2fsprogs                           # its root file system image (mke2fs -d)
 )
 
 missing=()

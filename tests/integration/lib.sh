@@ -162,3 +162,37 @@ hostile() {
     expect "$(console_of "$victim")" "^\[$victim\] heartbeat 12$" "victim kept its heartbeat"
     expect com2 "^\[hv\] exit_with=$victim: ending the run with its exit code 0" "run ended by the victim"
 }
+
+# ------------------------------------------------------- host-side servers
+# For Linux's network checks: servers on this machine that the guest
+# reaches through Bochs's slirp as 10.0.2.2 (slirp connects to the host's
+# 127.0.0.1). Each picks a free port (tries random ones) and is stopped
+# when the scenario's shell exits.
+HOST_PIDS=()
+trap '[[ ${#HOST_PIDS[@]} -gt 0 ]] && kill "${HOST_PIDS[@]}" 2>/dev/null' EXIT
+
+# host_server VAR COMMAND-WITH-@PORT@...: starts it on a free port, sets
+# VAR to the port (empty when none could be had)
+host_server() {
+    local var=$1 port pid try
+    shift
+    for try in 1 2 3 4 5 6 7 8; do
+        port=$((20000 + RANDOM % 20000))
+        "${@//@PORT@/$port}" &
+        pid=$!
+        sleep 0.3
+        if kill -0 "$pid" 2>/dev/null; then
+            HOST_PIDS+=("$pid")
+            printf -v "$var" %s "$port"
+            return 0
+        fi
+    done
+    printf -v "$var" %s ""
+    fail "no free port for a host server ($*)"
+    return 1
+}
+
+# host_http VAR DIR: busybox httpd serving DIR (its log: DIR.log)
+host_http() { host_server "$1" sh -c "exec busybox httpd -f -vv -p 127.0.0.1:@PORT@ -h '$2' 2>'$2.log'"; }
+# host_sink VAR FILE: one TCP connection's bytes, into FILE
+host_sink() { host_server "$1" sh -c "exec busybox nc -l -p @PORT@ >'$2'"; }

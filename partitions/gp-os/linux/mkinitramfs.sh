@@ -1,69 +1,43 @@
 #!/bin/sh
-# Builds the initramfs of the Linux guest (partition 'gpos'):
+# Builds the initramfs of the Linux guest (partition 'gpos'): only what
+# mounting the root file system from the IDE disk takes (mkrootfs.sh
+# builds that one, with everything else):
 #
-#   mkinitramfs.sh OUT.cpio.gz VMRPC_KO VMRPC_CLI
+#   mkinitramfs.sh OUT.cpio.gz LINUX_OUT
 #
-# Contents: busybox-static (/bin/busybox and its applet links),
-# cyclictest (rt-tests) with its shared libraries and the dynamic
-# loader, /lib/modules/vmrpc.ko (debug info stripped: the image is read
-# by an emulator), /bin/vmrpc, /init and /test.sh (this directory).
-# Packed with busybox cpio (newc) and gzip; no root needed: /dev and
-# /dev/console, which the kernel needs before /init runs, are written as
-# a hand-made newc archive in front of the tree's.
+# LINUX_OUT is the build's linux directory (kver and modules/ from
+# tools/fetch-linux.sh). Contents: busybox-static (/bin/busybox and its
+# applet links), the kernel's modules under /lib/modules/KVER with a
+# modules.dep (the disk's are the ones /init loads), and /init (this
+# directory's `init`). Packed with busybox cpio (newc) and gzip; no root
+# needed: /dev and /dev/console, which the kernel needs before /init
+# runs, are written as a hand-made newc archive in front of the tree's.
 set -eu
 
-out=${1:?usage: mkinitramfs.sh OUT.cpio.gz VMRPC_KO VMRPC_CLI}
-ko=${2:?vmrpc.ko}
-cli=${3:?vmrpc CLI}
+out=${1:?usage: mkinitramfs.sh OUT.cpio.gz LINUX_OUT}
+lo=${2:?LINUX_OUT}
 here=$(cd "$(dirname "$0")" && pwd)
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 out=$(abs "$out")
-ko=$(abs "$ko")
-cli=$(abs "$cli")
+lo=$(cd "$lo" && pwd)
 bb=${BUSYBOX:-/bin/busybox}
-cyclictest=${CYCLICTEST:-/usr/bin/cyclictest}
+. "$here/stage.sh"
 
 [ -x "$bb" ] || { echo "mkinitramfs: $bb missing (apt-get install busybox-static)" >&2; exit 1; }
-if ldd "$bb" >/dev/null 2>&1; then
-    echo "mkinitramfs: $bb is dynamically linked; install busybox-static" >&2
-    exit 1
-fi
+kver=$(cat "$lo/kver")
 
 stage=$out.d
 rm -rf "$stage"
 mkdir -p "$stage"
 cd "$stage"
-mkdir -p bin sbin usr/bin usr/sbin lib/modules proc sys tmp root etc run var/log
-
-# busybox and one link per applet, at the paths it lists.
-cp "$bb" bin/busybox
-for applet in $("$bb" --list-full); do
-    [ "$applet" = bin/busybox ] && continue
-    mkdir -p "$(dirname "$applet")"
-    ln -sf /bin/busybox "$applet"
-done
-
-# cyclictest with every library ldd names, at the same paths (the
-# loader's too: /lib64/ld-linux-x86-64.so.2).
-if [ -x "$cyclictest" ]; then
-    cp "$cyclictest" usr/bin/cyclictest
-    ldd "$cyclictest" | awk '/=> \//{print $3} /^[[:space:]]*\//{print $1}' | while read -r lib; do
-        mkdir -p ".$(dirname "$lib")"
-        cp -L "$lib" ".$lib"
-    done
-else
-    echo "mkinitramfs: $cyclictest missing (apt-get install rt-tests): left out" >&2
-fi
-
-cp "$ko" lib/modules/vmrpc.ko
-strip --strip-debug lib/modules/vmrpc.ko 2>/dev/null || true
-cp "$cli" bin/vmrpc
+mkdir -p proc sys tmp newroot
+stage_busybox "$bb"
+# The disk's modules only: the network card's are the root's business.
+stage_modules "$bb" "$lo/modules" "$kver"
+rm -rf "lib/modules/$kver/kernel/drivers/net"
+"$bb" depmod -b . "$kver"
 cp "$here/init" init
-cp "$here/test.sh" test.sh
-chmod 0755 init test.sh bin/vmrpc
-echo "root:x:0:0:root:/root:/bin/sh" > etc/passwd
-echo "root:x:0:" > etc/group
-echo "gpos" > etc/hostname
+chmod 0755 init
 
 # newc header for one entry with no data: name, mode (octal), rdev major/minor.
 newc() {

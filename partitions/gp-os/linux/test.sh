@@ -1,14 +1,23 @@
 #!/bin/sh
-# The Linux guest's VMRPC checks (/init runs this with vmrpc_mode=test,
-# then powers off). One line per check:
+# The Linux guest's checks (the root file system's /sbin/init runs this
+# with vmrpc_mode=test, then powers off). One line per check:
 #   LINUX-TEST <name> PASS|FAIL <detail>
 # and last: LINUX-TEST done passed=N failed=M
 # Quick on purpose: the machine is Bochs (~40 M instructions/s).
+#   test.sh            every check: disk, network, VMRPC
+#   test.sh readback   the disk only: what the previous boot wrote
+#   test.sh load       disk and network I/O rounds without end (the RTOS
+#                      measures meanwhile and ends the run)
+# Kernel command line words it reads: gpos_token=WORD (written to the
+# disk for the next boot), gpos_http=ADDR:PORT (an HTTP server on the
+# host machine: wget of /probe.txt), gpos_upload=ADDR:PORT (a TCP
+# listener on the host: what Linux fetched goes back there).
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 passed=0
 failed=0
 SYS=/sys/class/misc/vmrpc
 PIDFILE=/run/vmrpc-serve.pid
+STATE=/var/lib/gpos-test   # on the root file system: survives power-off
 
 result() { # name PASS|FAIL detail...
     name=$1 verdict=$2
@@ -26,6 +35,83 @@ oneline() { tr '\n' ' ' < "$1" | cut -c1-200; }
 served() { # module -> its served count from $SYS/modules
     sed -n "s/^[0-9]* serve $1 served=\([0-9]*\).*/\1/p" "$SYS/modules" 2>/dev/null | head -n 1
 }
+cmdline_word() { # NAME -> the value of NAME=VALUE on the kernel command line
+    for w in $(cat /proc/cmdline); do
+        case $w in "$1"=*) echo "${w#*=}"; return ;; esac
+    done
+}
+done_line() { echo "LINUX-TEST done passed=$passed failed=$failed"; [ $failed -eq 0 ]; }
+
+# --- the root file system: the IDE disk, ext4, read-write
+rootdev=$(awk '$2 == "/" { d = $1 " " $3 " " $4 } END { print d }' /proc/mounts)
+case $rootdev in
+/dev/sd*" ext4 rw"*) result rootfs PASS "$rootdev" ;;
+*) result rootfs FAIL "/ is '$rootdev'" ;;
+esac
+
+if [ "${1:-}" = readback ]; then
+    # What the previous boot wrote (test.sh, gpos_token) and that this
+    # mount needed no journal recovery (that boot unmounted cleanly).
+    prev=$(cat $STATE/token 2>/dev/null)
+    boots=$(cat $STATE/boots 2>/dev/null)
+    check persist "token=${prev:-none} boots=${boots:-none}" [ -n "$prev" ]
+    dmesg | grep -E 'EXT4-fs \(sd' | sed 's/^/LINUX-TEST-LOG /'
+    check clean "no journal recovery at mount" sh -c '! dmesg | grep -q "EXT4-fs (sd.*): recovery complete"'
+    echo $(( ${boots:-0} + 1 )) > $STATE/boots
+    done_line
+    exit
+fi
+
+if [ "${1:-}" = load ]; then
+    http=$(cmdline_word gpos_http)
+    round=0
+    mkdir -p /var/tmp
+    while :; do
+        round=$((round + 1))
+        dd if=/dev/urandom of=/var/tmp/load.bin bs=64k count=16 2>/dev/null
+        sync
+        echo 3 > /proc/sys/vm/drop_caches
+        disk=$(md5sum /var/tmp/load.bin | cut -c1-8)
+        net=none
+        if [ -n "$http" ] && timeout 30 wget -q -O /var/tmp/load.net "http://$http/load.bin" 2>/dev/null; then
+            sync
+            net="$(wc -c < /var/tmp/load.net) bytes"
+        fi
+        echo "LINUX-LOAD round $round disk 1024 KiB written and read (md5 $disk) net $net"
+    done
+fi
+
+# --- the disk: a file for the next boot (gpos_token), through the page
+# cache to the disk (sync), and back
+token=$(cmdline_word gpos_token)
+mkdir -p $STATE
+boots=$(cat $STATE/boots 2>/dev/null)
+echo "${token:-none}" > $STATE/token && echo $(( ${boots:-0} + 1 )) > $STATE/boots && sync
+got=$(cat $STATE/token 2>/dev/null)
+check disk-write "token=$got boots=$(cat $STATE/boots 2>/dev/null) on $(df -k / | awk 'NR == 2 { print $1 ", " $4 " KiB free" }')" \
+    [ -n "$token" -a "$got" = "$token" ]
+
+# --- the network: NE2000 (ne2k-pci), address by DHCP from Bochs's slirp
+addr=$(ip -4 addr show dev eth0 2>/dev/null | awk '$1 == "inet" { print $2; exit }')
+gw=$(ip route 2>/dev/null | awk '$1 == "default" { print $3; exit }')
+drv=$(basename "$(readlink /sys/class/net/eth0/device/driver 2>/dev/null)" 2>/dev/null)
+check net-dhcp "eth0 driver ${drv:-none} address ${addr:-none} gateway ${gw:-none}" [ -n "$addr" -a -n "$gw" ]
+
+http=$(cmdline_word gpos_http)
+upload=$(cmdline_word gpos_upload)
+if [ -n "$http" ]; then
+    # (busybox 1.35's wget -T crashes: timeout bounds it instead)
+    timeout 30 wget -q -O /tmp/probe.txt "http://$http/probe.txt" > /tmp/wget.txt 2>&1
+    rc=$?
+    probe=$(head -n 1 /tmp/probe.txt 2>/dev/null)
+    check net-http "wget http://$http/probe.txt exit $rc: '${probe:-$(oneline /tmp/wget.txt)}'" [ $rc -eq 0 -a -n "$probe" ]
+    if [ -n "$upload" ]; then
+        echo "gpos-upload $probe $(md5sum /tmp/probe.txt | cut -d' ' -f1)" > /tmp/upload.txt
+        timeout 30 nc "${upload%:*}" "${upload#*:}" < /tmp/upload.txt > /tmp/nc.txt 2>&1
+        rc=$?
+        check net-upload "nc $upload exit $rc: sent '$(oneline /tmp/upload.txt)' $(oneline /tmp/nc.txt)" [ $rc -eq 0 ]
+    fi
+fi
 
 # --- wall clock: Linux read it at boot from the partition's CMOS clock
 # (hv/rtc_cmos.h), which starts from the machine's RTC (Bochs's starts at
@@ -133,5 +219,4 @@ check rmmod "while open: exit $rc1 ($(oneline /tmp/rmmod1.txt)); after close: ex
     sh -c "[ $rc1 -ne 0 ] && [ $rc2 -eq 0 ] && ! grep -q '^vmrpc ' /proc/modules && [ ! -e /dev/vmrpc ]"
 
 dmesg | grep -i 'vmrpc' | tail -n 8 | sed 's/^/LINUX-TEST-LOG /'
-echo "LINUX-TEST done passed=$passed failed=$failed"
-[ $failed -eq 0 ]
+done_line
