@@ -171,7 +171,8 @@ linux_bench() {
     local dir=$out/linux
     mkdir -p "$dir"
     HV_ELF=build/linux-smp/hv.elf tools/mklinux-iso.sh "$dir/r.iso" "exit_with=gpos" "app=demo" test >"$dir/mkiso.out" 2>&1 || exit 1
-    tools/bochs-run.sh --out "$dir" --cpus 3 --ips $IPS --timeout 600 "$dir/r.iso" >"$dir/run.out" 2>&1
+    cp build/linux/rootfs.img "$dir/disk.img" || exit 1 # its root file system, a fresh copy
+    tools/bochs-run.sh --out "$dir" --cpus 3 --ips $IPS --timeout 600 --disk "$dir/disk.img" "$dir/r.iso" >"$dir/run.out" 2>&1
     local log=$dir/com1.log hz s exits b
     hz=$(tr -d '\r' <"$dir/com2.log" | sed -nE 's/^\[hv\] boot complete: .* TSC ([0-9]+) Hz.*/\1/p' | head -n 1)
     s=$(tr -d '\r' <"$log" | sed -nE 's/^\[ *([0-9]+\.[0-9]+)\] Run \/init as init process.*/\1/p' | head -n 1)

@@ -44,6 +44,7 @@ cd "$root"
 build=${BUILD:-build}
 mkdir -p "$out"
 app="app=latency samples=$samples timer=$timer${PERIOD_US:+ period_us=$PERIOD_US}"
+disk=()
 case $mode in
 native_idle | native_loaded | native_busy)
     extra=""
@@ -54,6 +55,8 @@ native_idle | native_loaded | native_busy)
     ;;
 partition_linux)
     BUILD=$build tools/mklinux-iso.sh "$out/r.iso" "exit_with=rtos" "$app" shell || exit 1
+    cp "$build/linux/rootfs.img" "$out/disk.img" || exit 1 # Linux's root file system, a fresh copy
+    disk=(--disk "$out/disk.img")
     log=$out/com3.log
     ;;
 partition_idle | partition_loaded | partition_serving | partition_cache_attack)
@@ -70,7 +73,7 @@ partition_idle | partition_loaded | partition_serving | partition_cache_attack)
     ;;
 *) echo "rtos-latency: unknown mode $mode" >&2; exit 2 ;;
 esac
-tools/bochs-run.sh --out "$out" --cpus "${CPUS:-2}" --timeout 400 "$out/r.iso" >"$out/run.out" 2>&1
+tools/bochs-run.sh --out "$out" --cpus "${CPUS:-2}" --timeout 400 "${disk[@]}" "$out/r.iso" >"$out/run.out" 2>&1
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos(-bare)?\] LAT ([a-z_]+) min ([0-9]+) avg ([0-9]+) max ([0-9]+) p999 ([0-9]+) ticks.*/\2 \3 \4 \5 \6/p' >"$out/lat.txt"
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] exits during measurement: ([0-9]+)( \(HPET register writes [0-9]+\))?$/exits \1/p' >>"$out/lat.txt"
 tr -d '\r' <"$log" | sed -nE 's/^\[rtos\] exits during measurement: [0-9]+ \(HPET register writes ([0-9]+)\)$/hpet_writes \1/p' >>"$out/lat.txt"

@@ -4,7 +4,9 @@
 #   make run
 #       boots the demo in Bochs (2 CPUs): partition 'rtos' (COM3, the
 #       in-tree RTOS's demo: tasks, live latency, calls to Linux, UDP
-#       latency reports through Linux's sockets) and partition 'gpos'
+#       latency reports through Linux's sockets, and a fieldbus master
+#       sending a frame every millisecond on its own PCI NIC, nic=pnic)
+#       and partition 'gpos'
 #       (COM1: Debian's stock Linux kernel, build/linux, its root file
 #       system on the IDE disk build/run/rootfs.img (a copy of
 #       build/linux/rootfs.img made on first use and kept: files
@@ -76,14 +78,14 @@ if [[ -z ${GPOS_KERNEL:-} ]]; then
         echo "run: Linux's root disk: $disk (kept from the last run; delete it for a fresh one)" >&2
     fi
     start_listener
-    BUILD=$build tools/mklinux-iso.sh "$out/linux-demo.iso" "" "app=demo" shell \
+    BUILD=$build tools/mklinux-iso.sh "$out/linux-demo.iso" "" "app=demo nic=pnic" shell \
         "${LISTENER_PORT:+gpos_report=10.0.2.2:$LISTENER_PORT}" || exit 2
     tools/bochs-run.sh --out "$out" --interactive --com1-tty --timeout "${TIMEOUT:-86400}" --disk "$disk" "$out/linux-demo.iso"
     exit $?
 fi
 
 [[ -f $GPOS_KERNEL ]] || { echo "run: GPOS_KERNEL=$GPOS_KERNEL: no such file" >&2; exit 2; }
-modules=("$build/partitions/rtos.elf@rtos.elf:app=demo" "$GPOS_KERNEL@gpos.elf:${GPOS_CMDLINE:-}")
+modules=("$build/partitions/rtos.elf@rtos.elf:app=demo nic=pnic" "$GPOS_KERNEL@gpos.elf:${GPOS_CMDLINE:-}")
 for m in ${GPOS_MODULES:-}; do
     [[ -f $m ]] || { echo "run: GPOS_MODULES: no such file: $m" >&2; exit 2; }
     modules+=("$m@gpos+$(basename "$m")")
