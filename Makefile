@@ -149,12 +149,14 @@ deps:
 	tools/setup-deps.sh
 
 # Scenarios also boot an image built with configs/smp.c (one partition
-# on both CPUs), in $(BUILD)/smp, and the Linux ones (and the bench) one
-# built with configs/linux-smp.c (Linux on two of three CPUs), in
-# $(BUILD)/linux-smp.
+# on both CPUs), in $(BUILD)/smp, one built with configs/dma.c (a
+# partition trusted with DMA, identity-mapped RAM), in $(BUILD)/dma, and
+# the Linux ones (and the bench) one built with configs/linux-smp.c
+# (Linux on two of three CPUs), in $(BUILD)/linux-smp.
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT_BINS)
 	$(MAKE) --no-print-directory CONFIG=smp BUILD=$(BUILD)/smp $(BUILD)/smp/hv.elf
+	$(MAKE) --no-print-directory CONFIG=dma BUILD=$(BUILD)/dma $(BUILD)/dma/hv.elf
 	$(MAKE) --no-print-directory CONFIG=linux-smp BUILD=$(BUILD)/linux-smp $(BUILD)/linux-smp/hv.elf
 	tools/test-all.sh
 

@@ -214,6 +214,8 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
     rtc_read_machine_clock(); /* partitions' CMOS clocks start from it */
 
     start_cpus();
+    if (mm_retire_trampoline() != 0)
+        panic("out of memory while remapping the AP trampoline as data");
     printk("boot complete: %u/%u CPUs online, TSC %lu Hz, %lu TSC ticks since entry", percpu_online_count(),
            percpu_count, platform.tsc_hz, rdtsc() - entry_tsc);
 

@@ -345,6 +345,7 @@ NORETURN void partition_cpu_main(void)
 {
     while (!__atomic_load_n(&partitions_released, __ATOMIC_ACQUIRE))
         cpu_relax();
+    mm_flush_trampoline(); /* the boot CPU retired it (hv/main.c) */
     uint32_t cpu = this_cpu()->index;
     /* Every CPU enters VMX operation, also one with nothing to run: it then
      * waits in root mode, ready for a partition (and INIT is blocked). */

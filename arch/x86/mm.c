@@ -139,4 +139,20 @@ uint64_t mm_alloc_stack(uint64_t size)
     return base + pages * PAGE_SIZE;
 }
 
+void mm_flush_trampoline(void)
+{
+    invlpg(AP_TRAMPOLINE_PA);
+    invlpg(AP_PARAMS_PA);
+}
+
+int mm_retire_trampoline(void)
+{
+    spin_lock(&mm_lock);
+    int err = pt_map(&hv_pt, AP_TRAMPOLINE_PA, AP_TRAMPOLINE_PA, AP_PARAMS_PA + PAGE_SIZE - AP_TRAMPOLINE_PA,
+                     PT_READ | PT_WRITE | PT_GLOBAL);
+    spin_unlock(&mm_lock);
+    mm_flush_trampoline();
+    return err;
+}
+
 uint64_t mm_root(void) { return hv_pt.root_pa; }

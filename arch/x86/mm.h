@@ -29,6 +29,18 @@ uint64_t mm_alloc_stack(uint64_t size);
 /* Allocates n zeroed, contiguous pages below 4 GiB; 0 when out of memory. */
 uint64_t mm_alloc_pages(uint64_t n);
 
+/* Ends AP start-up on the boot CPU, once every AP is online or given up:
+ * the trampoline page and its parameter page become ordinary RAM in the
+ * hypervisor's tables (read-write, not executable, as the rest of low
+ * memory), so nothing runs there again and a partition may own them
+ * (configs/dma.c). Returns 0, or the page-table error. */
+int mm_retire_trampoline(void);
+
+/* Drops this CPU's stale translations of those two pages (a CPU may have
+ * cached them, even speculatively, while they were read-only); each AP
+ * calls it after the boot CPU retired them, before touching guest RAM. */
+void mm_flush_trampoline(void);
+
 /* Root of the hypervisor page tables (below 4 GiB, for the AP trampoline). */
 uint64_t mm_root(void);
 

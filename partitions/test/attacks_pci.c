@@ -10,10 +10,17 @@
  *                          00:DEV.FN, a function it was not given, and
  *                          reads its ID back.
  * pci-bus-master:DEV:FN    sets Bus Master Enable on its own 00:DEV.FN and
- *                          reads the Command register back. */
+ *                          reads the Command register back.
+ * pci-ide-dma:LBA[:ADDR]   not an attack: the legitimate use of bus
+ *                          mastering in a partition trusted with DMA. Its
+ *                          IDE controller reads CD-ROM block LBA into ADDR
+ *                          (hex; default a buffer of its own) by DMA
+ *                          (ide_dma.c), and the CRC-32 of what arrived is
+ *                          printed. */
 #include "partitions/common/console.h"
 #include "partitions/common/lib.h"
 #include "partitions/test/attacks.h"
+#include "partitions/test/ide_dma.h"
 #include "partitions/test/pci.h"
 
 #define CMD_IO 0x1
@@ -57,6 +64,17 @@ static void bus_master(const char *spec, uint32_t dev, uint32_t fn)
         (now & CMD_BUS_MASTER) ? "on" : "off");
 }
 
+static void ide_dma(const char *spec, uint32_t lba, uint32_t buffer)
+{
+    struct ide_dma_result r;
+    say("attack %s: a bus-master DMA read of CD-ROM block %u (not hostile: its config trusts it with DMA)", spec, lba);
+    if (ide_dma_read(lba, buffer, &r) == 0)
+        say("attack %s: survived, DMA read %u bytes into 0x%08x, crc32 0x%08x", spec, IDE_DMA_SECTOR, r.buffer,
+            r.crc32);
+    else
+        say("attack %s: survived, DMA read FAILED", spec);
+}
+
 int attack_pci_run(const struct attack_args *a)
 {
     uint32_t x, y;
@@ -70,6 +88,9 @@ int attack_pci_run(const struct attack_args *a)
         foreign(a->spec, x, y);
     else if (kstreq(a->kind, "pci-bus-master") && !arg(a, 0, 10, 31, &x) && !arg(a, 1, 10, 7, &y))
         bus_master(a->spec, x, y);
+    else if (kstreq(a->kind, "pci-ide-dma") && !arg(a, 0, 10, 0xFFFFFFFFu, &x) &&
+             (a->nargs < 2 || !arg(a, 1, 16, 0xFFFFFFFFu, &y)))
+        ide_dma(a->spec, x, a->nargs < 2 ? 0 : y);
     else
         return 0;
     return 1;

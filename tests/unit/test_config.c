@@ -377,6 +377,61 @@ TEST(config_dma_trusted_identity_is_valid)
         unit_fail(__FILE__, __LINE__, cap.msg[i]);
 }
 
+/* configs/dma.c's layout: one partition trusted with DMA, its RAM
+ * identity mapped around the hypervisor's [2M, 64M): low memory from
+ * 4 KiB (the loader's multiboot info at 0x1000), [1M, 2M) for its kernel
+ * and [64M, 128M). */
+static struct hv_config dma_layout(void)
+{
+    struct hv_config c = demo();
+    c.partition_count = 1;
+    c.partitions[0] = c.partitions[GPOS];
+    struct cfg_partition *p = part(&c, 0);
+    p->name = "dma";
+    p->dma = CFG_DMA_TRUSTED;
+    p->pin_count = 0;
+    p->rpc_bind[0] = NULL;
+    p->mem_count = 3;
+    p->mem[0] = (struct cfg_mem){CFG_MEM_RAM, 0x1000, 0x1000, 0x9E000};
+    p->mem[1] = (struct cfg_mem){CFG_MEM_RAM, MiB(1), MiB(1), MiB(1)};
+    p->mem[2] = (struct cfg_mem){CFG_MEM_RAM, MiB(64), MiB(64), MiB(64)};
+    c.hypervisor = (struct cfg_range){MiB(2), MiB(62)};
+    return c;
+}
+
+TEST(config_dma_layout_is_valid)
+{
+    struct hv_config cfg = dma_layout();
+    struct capture cap;
+    CHECK_EQ(check(&cfg, &cap), 0);
+    for (int i = 0; i < cap.count && i < MAX_MSGS; i++)
+        unit_fail(__FILE__, __LINE__, cap.msg[i]);
+}
+
+/* One region of three moved: that one is named, the others are not. */
+TEST(config_dma_one_region_not_identity)
+{
+    struct hv_config cfg = dma_layout();
+    struct capture cap;
+    part(&cfg, 0)->mem[2].host = MiB(128);
+    CHECK_EQ(check(&cfg, &cap), 1);
+    CHECK(strstr(cap.msg[0], "partition 'dma' has dma trusted") != NULL);
+    CHECK(strstr(cap.msg[0], "RAM at guest 0x4000000 is host 0x8000000") != NULL);
+    CHECK(strstr(cap.msg[0], "guest == host") != NULL);
+}
+
+/* The same layout with the hypervisor keeping low memory, as the demo's
+ * does: the partition's low regions are then the hypervisor's. */
+TEST(config_dma_low_ram_in_hypervisor)
+{
+    struct hv_config cfg = dma_layout();
+    struct capture cap;
+    cfg.hypervisor = (struct cfg_range){0, MiB(64)};
+    CHECK_EQ(check(&cfg, &cap), 2);
+    CHECK(strstr(cap.msg[0], "'dma' RAM [0x1000, 0x9f000) overlaps the hypervisor's RAM") != NULL);
+    CHECK(strstr(cap.msg[1], "'dma' RAM [0x100000, 0x200000) overlaps the hypervisor's RAM") != NULL);
+}
+
 TEST(config_edges_are_valid)
 {
     struct hv_config cfg = demo();
