@@ -205,7 +205,8 @@ static bool build_tables(struct partition *p, char *err, size_t errlen)
 }
 
 /* What the ACPI tables of a Linux partition show: its CPUs, the IOAPIC
- * when it owns pins, COM1 when it owns the port and IRQ 4. */
+ * when it owns pins, COM1 when it owns the port and IRQ 4, a PCI host
+ * bridge when it has PCI functions. */
 static void linux_board(const struct partition *p, struct pacpi_board *b)
 {
     *b = (struct pacpi_board){.cpu_count = p->cpu_count};
@@ -217,6 +218,7 @@ static void linux_board(const struct partition *p, struct pacpi_board *b)
         b->ioapic_addr = platform.acpi.ioapics[0].addr;
     }
     b->has_com1 = b->has_ioapic && partition_owns_port(p, 0x3F8) && partition_owns_pin(p, 4);
+    pci_describe_board(p, b); /* its functions were assigned before it loads */
 }
 
 /* Linux (a vmlinux ELF): the boot protocol, with its module "initrd". */

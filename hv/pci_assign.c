@@ -1,6 +1,7 @@
 /* PCI functions given to partitions at boot (hv/pci_assign.h). */
 #include "hv/pci_assign.h"
 
+#include "arch/x86/partition_acpi.h"
 #include "arch/x86/platform.h"
 #include "drivers/pci_conf1.h"
 #include "hv/console.h"
@@ -133,12 +134,55 @@ static bool grant_bars(struct partition *p, const struct pci_vfunc *f, char *err
         if (b.hidden)
             printk("pci: %02x:%02x.%x BAR%u hidden from %s: bus-master (DMA) registers, and it has dma none",
                    BDF_ARGS(f->host), i, p->cfg->name);
+        if (b.legacy) { /* the channel's fixed ports, its own by its config: nothing to grant */
+            printk("pci: %02x:%02x.%x BAR%u I/O [0x%lx, 0x%lx) shown to %s: the channel's legacy ports",
+                   BDF_ARGS(f->host), i, b.base, b.base + b.size, p->cfg->name);
+            continue;
+        }
         if (b.kind == PCI_BAR_IO && !grant_io(p, f, i, &b, err, errlen))
             return false;
         if ((b.kind == PCI_BAR_MEM32 || b.kind == PCI_BAR_MEM64) && !grant_memory(p, f, i, &b, err, errlen))
             return false;
     }
     return true;
+}
+
+/* Whether p owns all of an IDE channel's legacy ports (its config). */
+static bool owns_ide_channel(const struct partition *p, const struct pci_ide_legacy *c)
+{
+    for (uint16_t port = c->command; port < c->command + 8; port++)
+        if (!partition_owns_port(p, port))
+            return false;
+    return partition_owns_port(p, c->control);
+}
+
+/* An IDE controller in compatibility mode: its channels' interrupts are
+ * ISA IRQs 14 and 15, which Linux on the partition's hardware-reduced
+ * ACPI cannot request (no legacy IRQs). The channel whose ports the
+ * partition owns is shown in native mode instead, its IRQ as INTA
+ * (pci_ide_show_native); the other one as absent. Owning both, it stays
+ * in compatibility mode: two IRQs cannot share one INTx pin. */
+static void ide_view(const struct partition *p, struct pci_vfunc *f)
+{
+    if (!pci_ide_is_compat(f))
+        return;
+    int channel = -1;
+    uint32_t owned = 0;
+    for (int ch = 0; ch < PCI_IDE_CHANNELS; ch++)
+        if (owns_ide_channel(p, &pci_ide_legacy[ch]))
+            channel = ch, owned++;
+    if (owned == PCI_IDE_CHANNELS) {
+        printk("pci: %02x:%02x.%x left in IDE compatibility mode: %s owns both channels, so its OS needs legacy "
+               "IRQs (14, 15)", BDF_ARGS(f->host), p->cfg->name);
+        return;
+    }
+    pci_ide_show_native(f, channel);
+    if (channel < 0)
+        printk("pci: %02x:%02x.%x shown to %s in IDE native mode without channels: it owns neither's ports",
+               BDF_ARGS(f->host), p->cfg->name);
+    else
+        printk("pci: %02x:%02x.%x shown to %s in IDE native mode: its %s channel at the legacy ports, INTA on line %u",
+               BDF_ARGS(f->host), p->cfg->name, channel ? "secondary" : "primary", f->line);
 }
 
 /* The IOAPIC input an ISA IRQ number arrives on (ACPI MADT overrides). */
@@ -195,13 +239,40 @@ static bool assign(struct partition *p, char *err, size_t errlen)
         const struct cfg_pci *a = &c->pci[k];
         if (!pci_cfg_add_function(s, a->host, a->guest, err, errlen))
             return false;
-        const struct pci_vfunc *f = &s->fn[s->fn_count - 1];
+        struct pci_vfunc *f = &s->fn[s->fn_count - 1];
         printk("pci: %02x:%02x.%x %04x:%04x class %04x -> %s as %02x:%02x.%x", BDF_ARGS(a->host), f->id & 0xFFFF,
                f->id >> 16, f->class_rev >> 16, c->name, BDF_ARGS(a->guest));
+        ide_view(p, f);
         if (!grant_bars(p, f, err, errlen) || !check_intx(p, f, err, errlen))
             return false;
     }
     return true;
+}
+
+/* Its functions' INTx wires that reach its own pins, one per device and
+ * pin (what a _PRT can say: two functions of one device sharing a pin
+ * share its wire). */
+static void describe_routes(const struct partition *p, const struct pci_cfg_space *s, struct pacpi_board *b)
+{
+    for (uint32_t i = 0; i < s->fn_count; i++) {
+        const struct pci_vfunc *f = &s->fn[i];
+        uint32_t gsi = gsi_of(f->line), device = (f->guest >> 3) & 0x1F, pin = f->interrupt_pin - 1u;
+        if (!f->interrupt_pin || f->interrupt_pin > 4 || f->line == NO_LINE || !partition_owns_pin(p, gsi))
+            continue; /* no wire, or a polled function */
+        bool known = false;
+        for (uint32_t k = 0; k < b->pci_route_count; k++)
+            known |= b->pci_routes[k].device == device && b->pci_routes[k].pin == pin;
+        if (!known && b->pci_route_count < PACPI_MAX_PCI_ROUTES)
+            b->pci_routes[b->pci_route_count++] = (struct pacpi_pci_route){(uint8_t)device, (uint8_t)pin, gsi};
+    }
+}
+
+void pci_describe_board(const struct partition *p, struct pacpi_board *b)
+{
+    const struct pci_cfg_space *s = &spaces[p->id];
+    b->has_pci = s->fn_count > 0;
+    b->pci_route_count = 0;
+    describe_routes(p, s, b);
 }
 
 /* A partition that does not start keeps no port, page or function. */

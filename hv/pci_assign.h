@@ -26,6 +26,11 @@ bool pci_map_bars(struct partition *p, char *err, size_t errlen);
 /* Whether port is in one of p's functions' I/O BARs. */
 bool pci_owns_port(const struct partition *p, uint16_t port);
 
+/* What p's ACPI tables show of its functions (arch/x86/partition_acpi.h):
+ * a host bridge when it has any, and the INTx wires to its own pins. */
+struct pacpi_board;
+void pci_describe_board(const struct partition *p, struct pacpi_board *b);
+
 /* The configuration space its CPUs see (vmx/exit_io.c). */
 struct pci_cfg_space *pci_space_of(const struct partition *p);
 

@@ -17,6 +17,7 @@
 #define ADDRESS_BDF(a) ((uint16_t)(((a) >> 8) & 0xFFFF))
 #define ADDRESS_REG(a) ((a) & 0xFC)
 #define BRIDGE_BDF 0
+#define BRIDGE_CHIPSET_REGS 0x40 /* from here: the chipset's own (memory map, PAM, SMRAM) */
 #define PROG_IF_BUS_MASTER (0x80u << 8) /* class_rev bit 15: IDE bus mastering (PCI IDE 1.0) */
 #define BAR_IO_TYPE_BITS 0x3u
 #define BAR_MEM_TYPE_BITS 0xFu
@@ -108,10 +109,12 @@ static uint32_t function_read32(const struct pci_cfg_space *s, const struct pci_
     uint32_t v = pci_real_read(s, f, reg, 4);
     if (reg == PCI_REG_CLASS_REV && f->ide_pio)
         v &= ~PROG_IF_BUS_MASTER;
+    if (reg == PCI_REG_CLASS_REV)
+        v |= (uint32_t)f->prog_if_native << 8;
     if (reg == PCI_REG_HEADER)
         v = (v & 0xFF00FFFFu) | (uint32_t)f->header << 16;
-    if (reg == PCI_REG_INTERRUPT)
-        v = (v & ~0xFFu) | f->line;
+    if (reg == PCI_REG_INTERRUPT) /* the pin as the view has it (pci_ide_show_native), the line as last written */
+        v = (v & ~0xFFFFu) | (uint32_t)f->interrupt_pin << 8 | f->line;
     if (f->msix_link && reg == (f->msix_link & 0xFCu)) {
         uint32_t shift = 8 * (f->msix_link & 3);
         v = (v & ~(0xFFu << shift)) | (uint32_t)f->msix_next << shift;
@@ -221,9 +224,11 @@ static void data_write(struct pci_cfg_space *s, uint32_t address, uint32_t offse
     struct pci_vfunc *f = ADDRESS_BUS(address) == 0 ? function_at(s, bdf) : NULL;
     if (f)
         function_write(s, f, reg, placed, mask);
-    else if (ADDRESS_BUS(address) == 0 && bdf == BRIDGE_BDF)
+    else if (ADDRESS_BUS(address) == 0 && bdf == BRIDGE_BDF && reg >= BRIDGE_CHIPSET_REGS)
         pci_refuse(s, "PCI 00:00.0 register 0x%x write 0x%x dropped: its host bridge is emulated", reg + offset,
                    value & size_mask(size));
+    else if (ADDRESS_BUS(address) == 0 && bdf == BRIDGE_BDF)
+        return; /* its header: a kernel sizes BARs it does not have and toggles decode; nothing changes, unlogged */
     else
         pci_refuse(s, "PCI %02x:%02x.%x register 0x%x write 0x%x refused: not one of its functions",
                    ADDRESS_BUS(address), (bdf >> 3) & 0x1F, bdf & 7, reg + offset, value & size_mask(size));

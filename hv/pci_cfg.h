@@ -5,10 +5,12 @@
  * No port of the pair is ever given to a partition (hv/config_check.c):
  * each partition has its own, emulated by the hypervisor (vmx/exit_io.c).
  *
- * What a partition sees on bus 0: an emulated host bridge at 00:00.0 and
- * the machine's functions its config assigns (cfg_pci), each at its guest
- * address; every other function is absent (all ones, writes refused and
- * logged). A function's registers are the real ones, read and written
+ * What a partition sees on bus 0: an emulated host bridge at 00:00.0
+ * (its identity only: writes to its header change nothing, unlogged, as
+ * kernels size its BARs; writes to its chipset registers are refused and
+ * logged) and the machine's functions its config assigns (cfg_pci), each
+ * at its guest address; every other function is absent (all ones, writes
+ * refused and logged). A function's registers are the real ones, read and written
  * through a backend (the machine's mechanism #1, drivers/pci_conf1.h; a
  * fake device in tests/unit/test_pci_cfg.c), except:
  *  - BARs stay where the firmware put them: a sizing probe (all ones
@@ -19,6 +21,9 @@
  *    Enable only for a partition trusted with DMA (cfg_dma);
  *  - an IDE controller (class 01:01) without DMA hides its bus-master
  *    BAR4 and prog-if bit 7, so drivers use PIO;
+ *  - an IDE controller in compatibility mode may be shown in native
+ *    mode (pci_ide_show_native): its channel's fixed ports as BARs, its
+ *    ISA IRQ as INTA;
  *  - Interrupt Line is the partition's own scratch byte;
  *  - MSI: address and data must be a fixed, physical, edge message to
  *    one of the partition's CPUs, and MSI is enabled only with such a
@@ -80,6 +85,7 @@ struct pci_bar {
     enum pci_bar_kind kind;
     bool hidden; /* a DMA engine's registers, hidden without DMA */
     uint64_t base, size;
+    bool legacy; /* an IDE channel's fixed ports shown as a BAR: the partition's by its config already */
 };
 
 /* A machine function as one partition sees it. */
@@ -89,6 +95,8 @@ struct pci_vfunc {
     uint8_t header;                /* header type as the partition sees it */
     uint8_t interrupt_pin, line;   /* line: the partition's scratch copy */
     bool ide_pio;                  /* IDE without DMA: BAR4 and prog-if bit 7 hidden */
+    uint8_t prog_if_native;        /* IDE: channels shown in native mode (prog-if bits 0 and 2) */
+    uint8_t bar_legacy;            /* bit i: BAR i shows an IDE channel's fixed ports (pci_ide_show_native) */
     uint32_t bar[PCI_CFG_BARS];    /* values at boot (0 where hidden) */
     uint32_t probe[PCI_CFG_BARS];  /* what all ones read back at boot (0: none or hidden) */
     uint8_t bar_upper;             /* bit i: dword i is the upper half of a 64-bit BAR */
@@ -129,6 +137,32 @@ bool pci_cfg_add_function(struct pci_cfg_space *s, uint16_t host, uint16_t guest
 /* BAR i of f as probed (an upper half of a 64-bit BAR, an absent or a
  * hidden one: kind NONE, or hidden set). */
 struct pci_bar pci_vfunc_bar(const struct pci_vfunc *f, uint32_t i);
+
+/* An IDE channel in compatibility mode (PCI IDE Controller Specification
+ * 1.0, 2.1): its command block (8 ports), its device control / alternate
+ * status port, its ISA IRQ. */
+#define PCI_IDE_CHANNELS 2
+struct pci_ide_legacy {
+    uint16_t command, control;
+    uint8_t irq;
+};
+extern const struct pci_ide_legacy pci_ide_legacy[PCI_IDE_CHANNELS]; /* primary, secondary */
+
+/* Whether f is an IDE controller with both channels in compatibility
+ * mode (programming interface bits 0 and 2 clear), as the PIIX's are. */
+bool pci_ide_is_compat(const struct pci_vfunc *f);
+
+/* Shows f (pci_ide_is_compat) with both channels in native mode
+ * (programming interface 0x05, not switchable): channel (0 primary, 1
+ * secondary, -1 neither) at its fixed ports as BARs 2*channel (command
+ * block, 8 ports) and 2*channel+1 (control block, 4 ports: the control
+ * port is its +2), sized and immovable like the other BARs; the other
+ * channel's BARs read 0 (no resources: drivers leave it alone); INTA on
+ * Interrupt Line = the channel's ISA IRQ. Why: an OS without legacy
+ * interrupts (hardware-reduced ACPI) cannot take a compatibility-mode
+ * channel's ISA IRQ, but takes a native channel's INTx through its
+ * Interrupt Line. The device is not touched: only the view changes. */
+void pci_ide_show_native(struct pci_vfunc *f, int channel);
 
 /* True when an access of size bytes (1, 2 or 4) at port is the
  * configuration mechanism's: a dword at CONFIG_ADDRESS, any size in

@@ -9,6 +9,11 @@
 #define I440FX_CLASS_REV 0x06000002u
 #define IDE_CLASS 0x0101u                   /* mass storage, IDE (PCI IDE Controller Specification 1.0) */
 #define IDE_BUS_MASTER_BAR 4                /* BAR4: the bus-master (DMA) registers */
+#define IDE_PROG_IF_NATIVE 0x05u            /* bits 0, 2: primary, secondary channel in native mode */
+#define IDE_COMMAND_PORTS 8
+#define IDE_CONTROL_PORTS 4                 /* a native control block; the control register is at +2 */
+#define IDE_CONTROL_OFFSET 2
+#define INTA 1
 #define HEADER_TYPE_MASK 0x7F
 #define MAX_CAPS 48                         /* (256 - 64) / 4: a longer list loops */
 #define BAR_IO 0x1u
@@ -149,14 +154,44 @@ struct pci_bar pci_vfunc_bar(const struct pci_vfunc *f, uint32_t i)
         uint32_t mask = p & ~0x3u;
         if (!(mask >> 16))
             mask |= 0xFFFF0000u; /* 16-bit I/O decoders need not implement the upper half */
-        bar = (struct pci_bar){PCI_BAR_IO, false, v & ~0x3u, (uint64_t)(~mask + 1u)};
-        return bar;
+        return (struct pci_bar){PCI_BAR_IO, false, v & ~0x3u, (uint64_t)(~mask + 1u), (f->bar_legacy >> i) & 1};
     }
     uint64_t mask = p & ~0xFu, base = v & ~0xFu;
     if (BAR_MEM_TYPE(v) == BAR_MEM_64 && i + 1 < PCI_CFG_BARS) {
         mask |= (uint64_t)f->probe[i + 1] << 32;
         base |= (uint64_t)f->bar[i + 1] << 32;
-        return (struct pci_bar){PCI_BAR_MEM64, false, base, ~mask + 1};
+        return (struct pci_bar){PCI_BAR_MEM64, false, base, ~mask + 1, false};
     }
-    return (struct pci_bar){PCI_BAR_MEM32, false, base, (uint64_t)(uint32_t)(~(uint32_t)mask + 1u)};
+    return (struct pci_bar){PCI_BAR_MEM32, false, base, (uint64_t)(uint32_t)(~(uint32_t)mask + 1u), false};
+}
+
+const struct pci_ide_legacy pci_ide_legacy[PCI_IDE_CHANNELS] = {{0x1F0, 0x3F6, 14}, {0x170, 0x376, 15}};
+
+bool pci_ide_is_compat(const struct pci_vfunc *f)
+{
+    return f->class_rev >> 16 == IDE_CLASS && !((f->class_rev >> 8) & IDE_PROG_IF_NATIVE);
+}
+
+/* BAR i as an I/O BAR of size ports at base: what the firmware would
+ * have left and what a sizing probe reads (PCI 3.0 6.2.5.1). */
+static void legacy_io_bar(struct pci_vfunc *f, uint32_t i, uint32_t base, uint32_t size)
+{
+    f->bar[i] = base | BAR_IO;
+    f->probe[i] = ~(size - 1) | BAR_IO;
+    f->bar_legacy |= (uint8_t)(1u << i);
+}
+
+void pci_ide_show_native(struct pci_vfunc *f, int channel)
+{
+    f->prog_if_native = IDE_PROG_IF_NATIVE;
+    for (uint32_t i = 0; i < 2 * PCI_IDE_CHANNELS; i++)
+        f->bar[i] = f->probe[i] = 0; /* reserved (0) in compatibility mode on the PIIX */
+    f->bar_legacy = 0;
+    if (channel < 0 || channel >= PCI_IDE_CHANNELS)
+        return;
+    const struct pci_ide_legacy *c = &pci_ide_legacy[channel];
+    legacy_io_bar(f, 2 * (uint32_t)channel, c->command, IDE_COMMAND_PORTS);
+    legacy_io_bar(f, 2 * (uint32_t)channel + 1, c->control - IDE_CONTROL_OFFSET, IDE_CONTROL_PORTS);
+    f->interrupt_pin = INTA;
+    f->line = c->irq;
 }

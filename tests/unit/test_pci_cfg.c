@@ -133,7 +133,13 @@ TEST(host_bridge_identity_when_machine_has_none)
     CHECK_EQ(cfg_rd(0, 0, 4), 0x12378086); /* a plain 440FX */
     cfg_wr(0, 4, 2, 7);
     CHECK_EQ(cfg_rd(0, 4, 4), 0);
-    CHECK(strstr(fake_last_msg(&m), "host bridge is emulated") != NULL);
+    cfg_wr(0, 0x10, 4, 0xFFFFFFFFu); /* sizing a BAR it does not have, as Linux does */
+    CHECK_EQ(cfg_rd(0, 0x10, 4), 0);
+    cfg_wr(0, 0x10, 4, 0);
+    CHECK_EQ(m.msg_count, 0); /* header writes change nothing and are not logged */
+    cfg_wr(0, 0x59, 1, 0x30); /* a PAM register: an attempt on the chipset */
+    CHECK_EQ(cfg_rd(0, 0x58, 4), 0);
+    CHECK_STR(fake_last_msg(&m), "PCI 00:00.0 register 0x59 write 0x30 dropped: its host bridge is emulated");
 }
 
 TEST(bar_sizing_answered_without_touching_the_device)
@@ -228,6 +234,95 @@ TEST(ide_without_dma_hides_bus_master_registers)
     CHECK_EQ(cfg_rd(G_IDE, 8, 4), 0x01018000);
     CHECK_EQ(cfg_rd(G_IDE, 0x20, 4), 0xC001);
     CHECK_EQ(pci_vfunc_bar(&sp.fn[0], 4).kind, PCI_BAR_IO);
+}
+
+/* The demo's IDE, its secondary channel's ports owned: shown in native
+ * mode (prog-if 0x05, bus mastering hidden), the channel's fixed ports
+ * as BAR2/BAR3, the primary absent, INTA on line 15. */
+TEST(ide_compat_shown_native)
+{
+    machine(false);
+    CHECK(pci_ide_is_compat(&sp.fn[0]));
+    CHECK(!pci_ide_is_compat(&sp.fn[1])); /* the NIC */
+    uint32_t writes = ide->writes;
+    pci_ide_show_native(&sp.fn[0], 1);
+    CHECK_EQ(ide->writes, writes); /* only the view changes */
+    CHECK_EQ(cfg_rd(G_IDE, 8, 4), 0x01010500);
+    CHECK_EQ(cfg_rd(G_IDE, 9, 1), 0x05);
+    CHECK_EQ(cfg_rd(G_IDE, 0x10, 4), 0);
+    CHECK_EQ(cfg_rd(G_IDE, 0x14, 4), 0);
+    CHECK_EQ(cfg_rd(G_IDE, 0x18, 4), 0x171);
+    CHECK_EQ(cfg_rd(G_IDE, 0x1C, 4), 0x375); /* control block 0x374-0x377: the register at +2 is 0x376 */
+    CHECK_EQ(cfg_rd(G_IDE, 0x20, 4), 0);      /* bus-master registers still hidden */
+    CHECK_EQ(cfg_rd(G_IDE, 0x3C, 2), 0x010F); /* INTA, line 15 */
+    CHECK_EQ(cfg_rd(G_IDE, 0x3D, 1), 1);
+    CHECK_EQ(ide->cfg[0x3D], 0); /* the device itself has no pin */
+    struct pci_bar b = pci_vfunc_bar(&sp.fn[0], 2);
+    CHECK(b.kind == PCI_BAR_IO && b.legacy && b.base == 0x170 && b.size == 8);
+    b = pci_vfunc_bar(&sp.fn[0], 3);
+    CHECK(b.kind == PCI_BAR_IO && b.legacy && b.base == 0x374 && b.size == 4);
+    CHECK_EQ(pci_vfunc_bar(&sp.fn[0], 0).kind, PCI_BAR_NONE);
+    CHECK(!pci_vfunc_bar(&sp.fn[1], 0).legacy); /* the NIC's BAR is a real one */
+    CHECK_EQ(m.msg_count, 0);
+    /* Writing prog-if (a driver switching modes) changes nothing. */
+    cfg_wr(G_IDE, 9, 1, 0x00);
+    CHECK_EQ(cfg_rd(G_IDE, 9, 1), 0x05);
+}
+
+TEST(ide_native_view_bars_size_and_stay)
+{
+    machine(false);
+    pci_ide_show_native(&sp.fn[0], 1);
+    uint32_t bar_writes = ide->bar_writes;
+    cfg_wr(G_IDE, 0x18, 4, 0xFFFFFFFFu);
+    CHECK_EQ(cfg_rd(G_IDE, 0x18, 4), 0xFFFFFFF9u); /* 8 ports */
+    cfg_wr(G_IDE, 0x18, 4, 0x171);
+    CHECK_EQ(cfg_rd(G_IDE, 0x18, 4), 0x171);
+    cfg_wr(G_IDE, 0x1C, 4, 0xFFFFFFFFu);
+    CHECK_EQ(cfg_rd(G_IDE, 0x1C, 4), 0xFFFFFFFDu); /* 4 ports */
+    cfg_wr(G_IDE, 0x1C, 4, 0x375);
+    cfg_wr(G_IDE, 0x10, 4, 0xFFFFFFFFu); /* the absent primary sizes to 0 */
+    CHECK_EQ(cfg_rd(G_IDE, 0x10, 4), 0);
+    CHECK_EQ(m.msg_count, 0);
+    cfg_wr(G_IDE, 0x18, 4, 0x1F1); /* a move: refused */
+    CHECK_EQ(cfg_rd(G_IDE, 0x18, 4), 0x171);
+    CHECK_STR(fake_last_msg(&m), "PCI 00:01.0: BAR2 write 0x1f1 refused: BARs stay where the firmware put them (0x171)");
+    cfg_wr(G_IDE, 0x10, 4, 0x1F1); /* the primary's ports are not given by writing its BAR */
+    CHECK_EQ(cfg_rd(G_IDE, 0x10, 4), 0);
+    CHECK_EQ(ide->bar_writes, bar_writes);
+}
+
+TEST(ide_native_view_primary_or_none)
+{
+    machine(true);
+    pci_ide_show_native(&sp.fn[0], 0);
+    CHECK_EQ(cfg_rd(G_IDE, 8, 4), 0x01018500); /* DMA allowed: bus mastering shown */
+    CHECK_EQ(cfg_rd(G_IDE, 0x10, 4), 0x1F1);
+    CHECK_EQ(cfg_rd(G_IDE, 0x14, 4), 0x3F5);
+    CHECK_EQ(cfg_rd(G_IDE, 0x18, 4), 0);
+    CHECK_EQ(cfg_rd(G_IDE, 0x20, 4), 0xC001);
+    CHECK_EQ(cfg_rd(G_IDE, 0x3C, 2), 0x010E); /* line 14 */
+    machine(false);
+    pci_ide_show_native(&sp.fn[0], -1);
+    CHECK_EQ(cfg_rd(G_IDE, 9, 1), 0x05);
+    for (uint32_t reg = 0x10; reg < 0x20; reg += 4)
+        CHECK_EQ(cfg_rd(G_IDE, reg, 4), 0);
+    CHECK_EQ(cfg_rd(G_IDE, 0x3D, 1), 0); /* no channel, no interrupt */
+}
+
+TEST(ide_already_native_not_compat)
+{
+    fake_init(&m);
+    fake_add(&m, IDE, 0x70108086, 0x01018F00); /* both channels native and switchable */
+    pci_cfg_init(&sp, &m.backend, false, cpus, 1);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, IDE, G_IDE, why, sizeof why));
+    CHECK(!pci_ide_is_compat(&sp.fn[0]));
+    fake_init(&m);
+    fake_add(&m, IDE, 0x70108086, 0x01018400); /* secondary native only */
+    pci_cfg_init(&sp, &m.backend, false, cpus, 1);
+    CHECK(pci_cfg_add_function(&sp, IDE, G_IDE, why, sizeof why));
+    CHECK(!pci_ide_is_compat(&sp.fn[0]));
 }
 
 TEST(interrupt_line_is_a_scratch_copy)
