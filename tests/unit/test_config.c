@@ -6,33 +6,13 @@
 
 #include "hv/config.h"
 #include "unit.h"
+#include "config_capture.h"
 
-#define MAX_MSGS 8
 #define RTOS 0 /* partition indices in configs/demo.c */
 #define GPOS 1
 #define HPET_BASE 0xFED00000ull /* rtos's mediated HPET region, mem[1] */
 #define DEV_BASE 0xE0000000ull  /* a device page no rule is about */
 
-struct capture {
-    int count;
-    char msg[MAX_MSGS][256];
-};
-
-static void capture(const char *msg, void *ctx)
-{
-    struct capture *cap = ctx;
-    if (cap->count < MAX_MSGS)
-        snprintf(cap->msg[cap->count], sizeof cap->msg[0], "%s", msg);
-    cap->count++;
-}
-
-static int check(const struct hv_config *cfg, struct capture *cap)
-{
-    memset(cap, 0, sizeof *cap);
-    int n = config_check(cfg, capture, cap);
-    CHECK_EQ(n, cap->count);
-    return n;
-}
 
 static struct cfg_partition *part(struct hv_config *cfg, int i) { return &cfg->partitions[i]; }
 static void add_io(struct hv_config *c, int i, struct cfg_io io) { part(c, i)->io[part(c, i)->io_count++] = io; }
@@ -289,7 +269,7 @@ static void run_bad_case(const struct bad_case *bc)
         char count[32];
         snprintf(count, sizeof count, "%d problems, want 1", n);
         fail_case(__LINE__, bc->what, count, n > 0 ? cap.msg[0] : "");
-        for (int i = 1; i < n && i < MAX_MSGS; i++)
+        for (int i = 1; i < n && i < CAPTURE_MAX_MSGS; i++)
             printf("    also: %s\n", cap.msg[i]);
         return;
     }
@@ -373,7 +353,7 @@ TEST(config_dma_trusted_identity_is_valid)
     g->mem[0].guest = g->mem[0].host; /* guest == host: what DMA needs */
     add_pci(&cfg, GPOS, PCI_BDF(0, 5, 0), PCI_BDF(0, 2, 1)); /* beside its 00:02.0 */
     CHECK_EQ(check(&cfg, &cap), 0);
-    for (int i = 0; i < cap.count && i < MAX_MSGS; i++)
+    for (int i = 0; i < cap.count && i < CAPTURE_MAX_MSGS; i++)
         unit_fail(__FILE__, __LINE__, cap.msg[i]);
 }
 
@@ -404,7 +384,7 @@ TEST(config_dma_layout_is_valid)
     struct hv_config cfg = dma_layout();
     struct capture cap;
     CHECK_EQ(check(&cfg, &cap), 0);
-    for (int i = 0; i < cap.count && i < MAX_MSGS; i++)
+    for (int i = 0; i < cap.count && i < CAPTURE_MAX_MSGS; i++)
         unit_fail(__FILE__, __LINE__, cap.msg[i]);
 }
 
@@ -438,7 +418,7 @@ TEST(config_edges_are_valid)
     struct capture cap;
     edge_cases(&cfg);
     CHECK_EQ(check(&cfg, &cap), 0);
-    for (int i = 0; i < cap.count && i < MAX_MSGS; i++)
+    for (int i = 0; i < cap.count && i < CAPTURE_MAX_MSGS; i++)
         unit_fail(__FILE__, __LINE__, cap.msg[i]);
 }
 

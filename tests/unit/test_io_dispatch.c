@@ -7,31 +7,12 @@
 
 #include "tools/gen_io_dispatch.h"
 #include "unit.h"
+#include "config_capture.h"
 
 #define RTOS 0 /* partition indices in configs/demo.c */
 #define GPOS 1
 #define COM4 0x2E8
 
-struct capture {
-    int count;
-    char msg[8][256];
-};
-
-static void capture(const char *msg, void *ctx)
-{
-    struct capture *cap = ctx;
-    if (cap->count < 8)
-        snprintf(cap->msg[cap->count], sizeof cap->msg[0], "%s", msg);
-    cap->count++;
-}
-
-static int check(const struct hv_config *cfg, struct capture *cap)
-{
-    memset(cap, 0, sizeof *cap);
-    int n = config_check(cfg, capture, cap);
-    CHECK_EQ(n, cap->count);
-    return n;
-}
 
 static const struct io_port_model *find(const struct io_port_model *m, int n, uint16_t port)
 {
