@@ -12,6 +12,12 @@
 #define DEMO_CPU_COUNT 2
 #define DEMO_GPOS_CPUS (1u << 0)
 #endif
+#ifndef DEMO_GPOS_HLT_EXITS
+#define DEMO_GPOS_HLT_EXITS true
+#endif
+#ifndef DEMO_GPOS_CMDLINE
+#define DEMO_GPOS_CMDLINE "console=com1"
+#endif
 
 #define COM1 0x3F8
 #define COM3 0x3E8
@@ -71,8 +77,8 @@ const struct hv_config hv_config = {
             .pin_count = 4,
             .ioapic_pins = {4, 22, IDE2_IRQ, NE2000_IRQ}, /* COM1; its VMRPC notification line (rpc_gsi); disk; NIC */
             .image = "gpos.elf",
-            .cmdline = "console=com1",
-            .hlt_exits = true,
+            .cmdline = DEMO_GPOS_CMDLINE,
+            .hlt_exits = DEMO_GPOS_HLT_EXITS,
             .manager = true, /* may read the others' emulated consoles (HC_CONSOLE_READ) */
             .lapic_mode = CFG_LAPIC_XAPIC, /* as a CPU leaves reset: unmodified kernels switch themselves */
             .rpc_serve = {"sysinfo", "echo", "net"},

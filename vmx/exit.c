@@ -7,6 +7,7 @@
 #include "hv/console.h"
 #include "hv/percpu.h"
 #include "vmx/apic_ipi.h"
+#include "vmx/exit_histogram.h"
 #include "vmx/guest_rip.h"
 #include "vmx/halt_irqs_off.h"
 #include "vmx/nmi.h"
@@ -198,6 +199,8 @@ static void exit_vmcall(struct vcpu *v, uint64_t q)
     (void)q;
     if ((vmread(VMCS_GUEST_SS_AR) >> 5) & 3)
         return vmx_inject_ud();
+    if (v->regs.gpr[GPR_RAX] == HC_EXIT_STATS)
+        exit_histogram_dump();
     int64_t result = hypercall_dispatch(v);
     v->regs.gpr[GPR_RAX] = (uint64_t)result;
     vmx_advance_rip();
@@ -322,7 +325,9 @@ static inline __attribute__((always_inline)) void handle_exit(struct vcpu *v, ui
         vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~(uint64_t)BLOCKING_BY_SMI);
     if (!fn)
         unhandled_exit();
-    fn(v, vmread(VMCS_EXIT_QUALIFICATION));
+    uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+    exit_histogram_count(v, basic, q);
+    fn(v, q);
     if (partition_stop_pending(v->partition))
         partition_park_cpu(v);
     nmi_before_entry(v);

@@ -18,7 +18,7 @@ const struct msr_rule msr_policy[] = {
     {0x10,       0x10,       READ,  "TSC: reads native (plus the vCPU's TSC offset); writes exit: they set its offset"},
     {0x1B,       0x1B,       NONE,  "APIC_BASE: the hypervisor keeps the LAPIC in x2APIC mode"},
     {0x3A,       0x3A,       NONE,  "FEATURE_CONTROL: VMX is hidden from guests"},
-    {0x3B,       0x3B,       NONE,  "TSC_ADJUST: the vCPU's own view; a write moves its TSC offset (vmx/tsc_vcpu.c)"},
+    {0x3B,       0x3B,       NONE,  "TSC_ADJUST: the vCPU's own view, moved by its writes; reads pass while its offset is 0 (vmx/tsc_vcpu.c)"},
     {0x48,       0x48,       BOTH,  "SPEC_CTRL: the partition's own speculation controls on its own CPUs"},
     {0x49,       0x49,       WRITE, "PRED_CMD: write-only barrier command (IBPB); reads #GP natively"},
     {0x8B,       0x8B,       READ,  "BIOS_SIGN_ID: microcode revision; the write of 0 before CPUID exits, ignored"},

@@ -17,6 +17,19 @@
  * Vol. 3B 17.17.3; the partition sees that bit as is); else #GP. */
 static bool cpu_has_tsc_adjust(void) { return cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & CPUID7_EBX_TSC_ADJUST); }
 
+/* Reads of IA32_TSC_ADJUST pass to the CPU while the vCPU's offset is 0:
+ * its view then equals the real MSR (tsc_view_start takes that value, and
+ * every write moves view and offset by the same delta, tsc_offset.h), and
+ * the hypervisor never writes the real one. Linux reads it about once a
+ * second per CPU on its way to idle (tsc_verify_tsc_adjust). Writes
+ * always exit; reads exit while the offset is not 0. Without the MSR the
+ * read stays trapped (#GP from the exit handler, as from the CPU). */
+static void pass_adjust_reads(struct vcpu *v, bool pass)
+{
+    if (cpu_has_tsc_adjust())
+        vcpu_msr_intercept(v, MSR_IA32_TSC_ADJUST, pass ? MSR_PASS_READ : MSR_PASS_NONE);
+}
+
 void tsc_vcpu_start(struct vcpu *v)
 {
     uint64_t real_adjust = 0;
@@ -24,6 +37,7 @@ void tsc_vcpu_start(struct vcpu *v)
         real_adjust = 0;
     tsc_view_start(&v->tsc, real_adjust);
     v->tsc_deadline_trapped = false; /* the bitmap copy is the partition's: passed through */
+    pass_adjust_reads(v, true);
     vmwrite(VMCS_TSC_OFFSET, 0);
 }
 
@@ -40,7 +54,8 @@ static enum msr_pass partition_pass(const struct vcpu *v, uint32_t msr)
  * TSC, whatever moved it, SDM Vol. 3A 11.5.4.1); one already reached has
  * fired (Bochs keeps its value in the MSR then: it is not re-armed). The
  * MSR is trapped while the offset is not 0, passed through again (0
- * exits for the timer path) when it comes back to 0. */
+ * exits for the timer path) when it comes back to 0; TSC_ADJUST reads
+ * likewise (pass_adjust_reads). */
 static void apply_offset(struct vcpu *v, uint64_t old_offset)
 {
     vmwrite(VMCS_TSC_OFFSET, v->tsc.offset);
@@ -55,6 +70,7 @@ static void apply_offset(struct vcpu *v, uint64_t old_offset)
     if (trap != v->tsc_deadline_trapped) {
         vcpu_msr_intercept(v, MSR_IA32_TSC_DEADLINE,
                            trap ? MSR_PASS_NONE : partition_pass(v, MSR_IA32_TSC_DEADLINE));
+        pass_adjust_reads(v, !trap);
         v->tsc_deadline_trapped = trap;
     }
 }
