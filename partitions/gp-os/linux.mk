@@ -47,7 +47,8 @@ $(LINUX_OUT)/vmrpc: $(LINUX_CLI_SRCS) $(LINUX_CLI_HDRS)
 	@mkdir -p $(dir $@)
 	$(LINUX_USER_CC) $(REPRO_FLAGS) -static -O2 -Wall -Wextra -Werror -I. -I$(LINUX_DIR) -o $@ $(LINUX_CLI_SRCS) -lpthread
 
-$(LINUX_OUT)/initramfs.cpio.gz: $(LINUX_DIR)/mkinitramfs.sh $(LINUX_DIR)/stage.sh $(LINUX_DIR)/init $(LINUX_OUT)/vmlinux
+$(LINUX_OUT)/initramfs.cpio.gz: $(LINUX_DIR)/mkinitramfs.sh $(LINUX_DIR)/stage.sh $(LINUX_DIR)/init $(LINUX_OUT)/vmlinux \
+		$(LINUX_OUT)/vmrpc.ko $(LINUX_OUT)/vmrpc
 	$(LINUX_DIR)/mkinitramfs.sh $@ $(LINUX_OUT)
 
 $(LINUX_OUT)/rootfs.img: $(LINUX_DIR)/mkrootfs.sh $(LINUX_DIR)/stage.sh $(LINUX_DIR)/rootfs-init $(LINUX_DIR)/test.sh \

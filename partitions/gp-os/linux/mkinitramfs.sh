@@ -33,7 +33,9 @@ cd "$stage"
 mkdir -p proc sys tmp newroot
 stage_busybox "$bb"
 # The disk's modules only: the network card's are the root's business.
-stage_modules "$bb" "$lo/modules" "$kver"
+stage_modules "$bb" "$lo/modules" "$kver" "$lo/vmrpc.ko"
+# vmrpc.ko and the tool: /init reads the boot's exit count with them.
+cp "$lo/vmrpc" bin/vmrpc
 rm -rf "lib/modules/$kver/kernel/drivers/net"
 "$bb" depmod -b . "$kver"
 cp "$here/init" init
