@@ -29,6 +29,7 @@
 # 1 on a Bochs failure.
 set -uo pipefail
 
+orig_args=("$@")
 disk="" strict_msrs=0 out=build/run cpus=2 ips=50000000 megs=512 timeout=120 max_ticks="" until="" interactive=0 com1_tty=0
 while [[ $# -gt 1 ]]; do
     case $1 in
@@ -140,6 +141,13 @@ elif grep -qE 'ACPI control: soft power off|Shutdown' "$out/bochs.out"; then
     end=poweroff
 elif grep -q '^([0-9]*) Magic breakpoint' "$out/bochs.out"; then
     end=magic
+fi
+# Bochs could not get a VNC port (5900-5949: taken by parallel runs, or
+# briefly held): nothing ran yet, so start it again, a few times.
+if [[ $end == error ]] && grep -q 'RFB could not bind' "$out/bochs.log" 2>/dev/null && ((${BOCHS_RUN_RETRY:-0} < 5)); then
+    echo "bochs-run: no free VNC port, starting Bochs again" >&2
+    sleep $((1 + RANDOM % 3))
+    BOCHS_RUN_RETRY=$((${BOCHS_RUN_RETRY:-0} + 1)) exec "$0" "${orig_args[@]}"
 fi
 echo $end > "$out/end"
 case $end in

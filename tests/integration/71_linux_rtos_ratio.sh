@@ -2,7 +2,7 @@
 # The RTOS keeps its bare-metal timer latency, and its CPU takes no VM
 # exit, while Debian's Linux boots on two CPUs in 'gpos' and then drives
 # its disk and network card (configs/linux-smp.c on a 3-CPU machine; the
-# RTOS's app=latency: SAMPLES TSC-deadline samples PERIOD_US apart, 100 s
+# RTOS's app=latency: SAMPLES TSC-deadline samples PERIOD_US apart, 70 s
 # of emulated time). Linux covers, during the measurement: its kernel's
 # boot, its second CPU's bring-up and the IPIs between its CPUs, its
 # /init at about 30 s, the root file system mounted from the IDE disk,
@@ -14,7 +14,7 @@
 # 3-CPU machine with another CPU spinning, as in 53_rtos_ratio.sh (Bochs
 # interleaves CPUs in quanta: like is compared with like).
 JITTER=2
-SAMPLES=20000
+SAMPLES=14000
 export PERIOD_US=5000
 . "$(dirname "$0")/lib.sh"
 export CPUS=3 HV_ELF=$BUILD/linux-smp/hv.elf
