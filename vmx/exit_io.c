@@ -101,11 +101,13 @@ static void absent_device(struct vcpu *v, uint64_t q)
         set_in_result(v, size, 0xFFFFFFFFu);
 }
 
+/* ------------------------------------------- models, for io_dispatch */
+
 /* The partition's PCI configuration space (ports 0xCF8-0xCFF): answered
  * without a log line (a bus scan is what kernels do at boot). String I/O
  * there is left to absent_device: no kernel scans configuration space
  * with INS/OUTS. */
-static bool pci_cfg_access(struct vcpu *v, uint64_t q)
+bool io_model_pci_cfg(struct vcpu *v, uint64_t q)
 {
     uint16_t port = QUAL_PORT(q);
     uint32_t size = QUAL_SIZE(q);
@@ -131,7 +133,7 @@ static bool pci_cfg_access(struct vcpu *v, uint64_t q)
  * first LOG_LIMIT times it sets its clock. Its state outlives a restart
  * of the partition, as a battery-backed clock outlives a reset. String
  * I/O is left to absent_device, as for PCI. */
-static bool rtc_access(struct vcpu *v, uint64_t q)
+bool io_model_rtc(struct vcpu *v, uint64_t q)
 {
     uint16_t port = QUAL_PORT(q);
     uint32_t size = QUAL_SIZE(q);
@@ -157,18 +159,12 @@ static bool rtc_access(struct vcpu *v, uint64_t q)
     return true;
 }
 
-/* ------------------------------------------- models, for io_dispatch */
-
 /* What an OUT (not string) wrote: AL, AX or EAX. */
 static uint32_t out_value(const struct vcpu *v, uint64_t q)
 {
     uint32_t size = QUAL_SIZE(q);
     return (uint32_t)v->regs.gpr[GPR_RAX] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
 }
-
-bool io_model_pci_cfg(struct vcpu *v, uint64_t q) { return pci_cfg_access(v, q); }
-
-bool io_model_rtc(struct vcpu *v, uint64_t q) { return rtc_access(v, q); }
 
 /* A power-off port: a write may stop the partition; otherwise (and for
  * reads) nothing is there, unlogged. */
