@@ -32,6 +32,11 @@
 #define IDE2_CTL 0x376
 #define IDE2_IRQ 15
 #define NE2000_IRQ 9
+/* Each partition's emulated ECAM window for its bus 0 (1 MiB, never
+ * mapped: hv/pci_cfg.h), in a hole of both guest maps (RAM below 256 MiB,
+ * device pages from 0xFEC00000), where QEMU's q35 puts its own. Linux
+ * finds it in its ACPI MCFG, the test kernel in its ecam= option. */
+#define ECAM_WINDOW 0xB0000000ull
 
 const struct hv_config hv_config = {
     .name = DEMO_NAME,
@@ -65,6 +70,7 @@ const struct hv_config hv_config = {
             /* The pseudo-NIC, polled: its INTx line (IRQ 11) is nobody's. */
             .pci_count = 1,
             .pci = {{PNIC, PCI_BDF(0, 1, 0)}},
+            .pci_ecam = ECAM_WINDOW,
         },
         {
             .name = "gpos",
@@ -90,6 +96,7 @@ const struct hv_config hv_config = {
              * master the bus (dma none): ata_piix uses PIO. */
             .pci_count = 2,
             .pci = {{PIIX3_IDE, PCI_BDF(0, 1, 0)}, {NE2000, PCI_BDF(0, 2, 0)}},
+            .pci_ecam = ECAM_WINDOW,
         },
     },
 };

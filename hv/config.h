@@ -120,6 +120,12 @@ struct cfg_partition {
     uint32_t pci_count;
     struct cfg_pci pci[CFG_MAX_PCI]; /* PCI functions it owns */
     enum cfg_dma dma;
+    /* Guest-physical base of its PCI Express ECAM window for bus 0 (1 MiB:
+     * 32 devices x 8 functions x 4 KiB, PCI Express Base 7.2.2), 0 = none.
+     * Emulated (hv/pci_cfg.h), whatever the board has: never mapped, each
+     * access exits and gets the mediation of mechanism #1. 1 MiB aligned,
+     * clear of its RAM, MMIO and the APIC/HPET pages (hv/config_check.c). */
+    uint64_t pci_ecam;
     /* I/O base of an emulated 16550 UART (hv/uart_model.h), 0 = none: a
      * console for a partition that must not own the board's UART. Its
      * eight ports answer from a model (no interrupt line); what it sends

@@ -623,6 +623,36 @@ static void check_dma(struct checker *c, uint32_t i)
                     LABEL(c, i, a), (unsigned long long)p->mem[m].guest, (unsigned long long)p->mem[m].host);
 }
 
+/* Its ECAM window (hv/config.h pci_ecam): one bus, 1 MiB aligned (PCI
+ * Express Base 7.2.2: bus number in address bits 27:20), and in a hole of
+ * its guest-physical map: an access there must exit to be emulated, so
+ * no region of its own and no device page it reaches may lie under it. */
+#define ECAM_BUS_BYTES 0x100000ull
+#define ECAM_FMT "%s PCI ECAM window [0x%llx, 0x%llx)"
+
+static void check_ecam(struct checker *c, uint32_t i)
+{
+    const struct cfg_partition *p = &c->cfg->partitions[i];
+    uint64_t w = p->pci_ecam;
+    char a[LABEL_MAX];
+    if (!w)
+        return;
+    if (!IS_ALIGNED(w, ECAM_BUS_BYTES) || wraps(w, ECAM_BUS_BYTES)) {
+        problem(c, ECAM_FMT " is not 1 MiB aligned below the end of the address space", LABEL(c, i, a),
+                RANGE_ARGS(w, ECAM_BUS_BYTES));
+        return;
+    }
+    for (uint32_t m = 0; m < p->mem_count; m++)
+        if (!(c->bad_mem[i] >> m & 1) && overlap(w, ECAM_BUS_BYTES, p->mem[m].guest, p->mem[m].size))
+            problem(c, ECAM_FMT " overlaps its %s at guest " RANGE_FMT, LABEL(c, i, a), RANGE_ARGS(w, ECAM_BUS_BYTES),
+                    kind_name(p->mem[m].kind), RANGE_ARGS(p->mem[m].guest, p->mem[m].size));
+    static const char *const pages[] = {"HPET page", "IOAPIC page", "local APIC and MSI window"};
+    for (size_t k = 0; k < ARRAY_SIZE(device_windows); k++) /* the same order */
+        if (overlap(w, ECAM_BUS_BYTES, device_windows[k].base, device_windows[k].size))
+            problem(c, ECAM_FMT " overlaps the %s " RANGE_FMT, LABEL(c, i, a), RANGE_ARGS(w, ECAM_BUS_BYTES),
+                    pages[k], RANGE_ARGS(device_windows[k].base, device_windows[k].size));
+}
+
 static void check_pci(struct checker *c, uint32_t i)
 {
     for (uint32_t k = 0; k < c->cfg->partitions[i].pci_count; k++) {
@@ -659,6 +689,7 @@ int config_check(const struct hv_config *cfg, void (*report)(const char *msg, vo
         check_rpc(&c, i);
         check_pci(&c, i);
         check_partition_mem(&c, i);
+        check_ecam(&c, i); /* after check_partition_mem: malformed regions are known */
         for (uint32_t e = 0; e < cfg->partitions[i].io_count; e++)
             check_io_entry(&c, i, e);
     }

@@ -4,6 +4,7 @@
 #include "arch/x86/partition_acpi.h"
 #include "arch/x86/platform.h"
 #include "drivers/pci_conf1.h"
+#include "drivers/pci_ecam.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
 #include "vmx/ept.h"
@@ -40,6 +41,13 @@ static void conf1_write(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size, ui
 }
 
 static void log_refusal(void *ctx, const char *msg) { printk("%s: %s", (const char *)ctx, msg); }
+
+/* Extended registers from the machine's ECAM (0 where it has none). */
+static uint32_t ecam_read_ext(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size)
+{
+    (void)ctx;
+    return pci_ecam_read(bdf, reg, size);
+}
 
 static struct pci_cfg_backend backends[CFG_MAX_PARTITIONS];
 
@@ -115,6 +123,8 @@ static bool grant_memory(struct partition *p, const struct pci_vfunc *f, uint32_
         for (uint32_t m = 0; m < granted[k].mem_count; m++)
             if (overlaps(b->base, b->size, granted[k].mem[m].base, granted[k].mem[m].size))
                 what = "another function's BAR";
+    if (!what && p->cfg->pci_ecam && overlaps(b->base, b->size, p->cfg->pci_ecam, PCI_ECAM_BUS_BYTES))
+        what = "its PCI ECAM window (mapped guest == host, the BAR would hide it)";
     if (what) {
         fmt_snprintf(err, errlen, "PCI %02x:%02x.%x BAR%u memory [0x%lx, 0x%lx) overlaps %s", BDF_ARGS(f->host), i,
                      b->base, b->base + b->size, what);
@@ -225,13 +235,27 @@ static bool check_intx(const struct partition *p, const struct pci_vfunc *f, cha
     return true;
 }
 
+/* Where its functions' extended registers come from, said once. */
+static void attach_ecam(const struct partition *p, const struct pci_vfunc *f)
+{
+    if (pci_ecam_attach(f->host))
+        printk("pci: %02x:%02x.%x extended registers (0x100-0xfff) -> %s from the machine's ECAM", BDF_ARGS(f->host),
+               p->cfg->name);
+    else
+        printk("pci: %02x:%02x.%x extended registers read 0 in %s: no MCFG window of the board covers it",
+               BDF_ARGS(f->host), p->cfg->name);
+}
+
 static bool assign(struct partition *p, char *err, size_t errlen)
 {
     const struct cfg_partition *c = p->cfg;
+    if (c->pci_ecam)
+        printk("%s: PCI ECAM window [0x%lx, 0x%lx) for its bus 0, emulated", c->name, c->pci_ecam,
+               c->pci_ecam + PCI_ECAM_BUS_BYTES);
     if (!c->pci_count)
         return true; /* its bus stays empty, without a host bridge */
     struct pci_cfg_space *s = &spaces[p->id];
-    backends[p->id] = (struct pci_cfg_backend){conf1_read, conf1_write, log_refusal, (void *)p->label};
+    backends[p->id] = (struct pci_cfg_backend){conf1_read, conf1_write, log_refusal, (void *)p->label, ecam_read_ext};
     pci_cfg_init(s, &backends[p->id], c->dma == CFG_DMA_TRUSTED, p->apic_ids, p->cpu_count);
     if (c->dma == CFG_DMA_TRUSTED)
         printk("%s: its PCI functions may do DMA: without an IOMMU they can reach all memory", c->name);
@@ -245,6 +269,8 @@ static bool assign(struct partition *p, char *err, size_t errlen)
         ide_view(p, f);
         if (!grant_bars(p, f, err, errlen) || !check_intx(p, f, err, errlen))
             return false;
+        if (c->pci_ecam)
+            attach_ecam(p, f);
     }
     return true;
 }
@@ -271,6 +297,7 @@ void pci_describe_board(const struct partition *p, struct pacpi_board *b)
 {
     const struct pci_cfg_space *s = &spaces[p->id];
     b->has_pci = s->fn_count > 0;
+    b->pci_ecam = p->cfg->pci_ecam;
     b->pci_route_count = 0;
     describe_routes(p, s, b);
 }

@@ -13,7 +13,6 @@
 #include <stdarg.h>
 
 #define ADDRESS_ENABLE 0x80000000u
-#define ADDRESS_BUS(a) (((a) >> 16) & 0xFF)
 #define ADDRESS_BDF(a) ((uint16_t)(((a) >> 8) & 0xFFFF))
 #define ADDRESS_REG(a) ((a) & 0xFC)
 #define BRIDGE_BDF 0
@@ -61,7 +60,7 @@ void pci_write_bytes(const struct pci_cfg_space *s, const struct pci_vfunc *f, u
     }
 }
 
-static struct pci_vfunc *function_at(struct pci_cfg_space *s, uint16_t guest)
+struct pci_vfunc *pci_function_at(struct pci_cfg_space *s, uint16_t guest)
 {
     for (uint32_t i = 0; i < s->fn_count; i++)
         if (s->fn[i].guest == guest)
@@ -124,15 +123,13 @@ static uint32_t function_read32(const struct pci_cfg_space *s, const struct pci_
 
 static uint32_t size_mask(uint32_t size) { return size == 4 ? PCI_ALL_ONES : (1u << (8 * size)) - 1; }
 
-static uint32_t data_read(struct pci_cfg_space *s, uint32_t address, uint32_t offset, uint32_t size)
+uint32_t pci_space_read(struct pci_cfg_space *s, uint16_t bdf, uint32_t reg, uint32_t offset, uint32_t size)
 {
-    uint32_t reg = ADDRESS_REG(address);
-    uint16_t bdf = ADDRESS_BDF(address);
-    if (!(address & ADDRESS_ENABLE) || ADDRESS_BUS(address) != 0 || !s->backend)
+    if ((bdf >> 8) != 0 || !s->backend)
         return size_mask(size);
     if (bdf == BRIDGE_BDF)
         return (bridge_read32(s, reg) >> (8 * offset)) & size_mask(size);
-    struct pci_vfunc *f = function_at(s, bdf);
+    struct pci_vfunc *f = pci_function_at(s, bdf);
     if (!f)
         return size_mask(size); /* master abort: no function there */
     if (!mediated_read(f, reg))
@@ -148,7 +145,7 @@ uint32_t pci_cfg_read(struct pci_cfg_space *s, uint16_t port, uint32_t size)
     if (!(address & ADDRESS_ENABLE) || !s->backend)
         return size_mask(size); /* an ordinary I/O read of 0xCFC: no device */
     spin_lock(&s->lock);
-    uint32_t v = data_read(s, address, port - PCI_CFG_DATA_PORT, size);
+    uint32_t v = pci_space_read(s, ADDRESS_BDF(address), ADDRESS_REG(address), port - PCI_CFG_DATA_PORT, size);
     spin_unlock(&s->lock);
     return v;
 }
@@ -215,23 +212,24 @@ static void function_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_
      * writes there change nothing, on hardware too. */
 }
 
-static void data_write(struct pci_cfg_space *s, uint32_t address, uint32_t offset, uint32_t size, uint32_t value)
+void pci_space_write(struct pci_cfg_space *s, uint16_t bdf, uint32_t reg, uint32_t offset, uint32_t size,
+                     uint32_t value)
 {
-    uint32_t reg = ADDRESS_REG(address);
-    uint16_t bdf = ADDRESS_BDF(address);
     uint32_t mask = pci_byte_mask(offset, size);
     uint32_t placed = (value & size_mask(size)) << (8 * offset);
-    struct pci_vfunc *f = ADDRESS_BUS(address) == 0 ? function_at(s, bdf) : NULL;
+    struct pci_vfunc *f = (bdf >> 8) == 0 ? pci_function_at(s, bdf) : NULL;
+    if (!s->backend)
+        return; /* an empty bus: no target, nobody to tell */
     if (f)
         function_write(s, f, reg, placed, mask);
-    else if (ADDRESS_BUS(address) == 0 && bdf == BRIDGE_BDF && reg >= BRIDGE_CHIPSET_REGS)
+    else if (bdf == BRIDGE_BDF && reg >= BRIDGE_CHIPSET_REGS)
         pci_refuse(s, "PCI 00:00.0 register 0x%x write 0x%x dropped: its host bridge is emulated", reg + offset,
                    value & size_mask(size));
-    else if (ADDRESS_BUS(address) == 0 && bdf == BRIDGE_BDF)
+    else if (bdf == BRIDGE_BDF)
         return; /* its header: a kernel sizes BARs it does not have and toggles decode; nothing changes, unlogged */
     else
-        pci_refuse(s, "PCI %02x:%02x.%x register 0x%x write 0x%x refused: not one of its functions",
-                   ADDRESS_BUS(address), (bdf >> 3) & 0x1F, bdf & 7, reg + offset, value & size_mask(size));
+        pci_refuse(s, "PCI %02x:%02x.%x register 0x%x write 0x%x refused: not one of its functions", BDF_ARGS(bdf),
+                   reg + offset, value & size_mask(size));
 }
 
 /* A configuration write to a target without a function is dropped
@@ -246,6 +244,6 @@ void pci_cfg_write(struct pci_cfg_space *s, uint16_t port, uint32_t size, uint32
     if (!(address & ADDRESS_ENABLE) || !s->backend)
         return;
     spin_lock(&s->lock);
-    data_write(s, address, port - PCI_CFG_DATA_PORT, size, value);
+    pci_space_write(s, ADDRESS_BDF(address), ADDRESS_REG(address), port - PCI_CFG_DATA_PORT, size, value);
     spin_unlock(&s->lock);
 }

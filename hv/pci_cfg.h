@@ -33,8 +33,10 @@
  *  - the header type's multi-function bit says whether the partition has
  *    another function at that device.
  * Registers 0x40-0xFF outside MSI and MSI-X pass through (drivers keep
- * device-specific timing registers there). Pure: also compiled into the
- * host unit test. */
+ * device-specific timing registers there). A partition whose config has
+ * an ECAM window (cfg_partition.pci_ecam) reaches the same space there
+ * too, with extended registers (pci_cfg_ecam_read, below). Pure: also
+ * compiled into the host unit test. */
 #ifndef HV_PCI_CFG_H
 #define HV_PCI_CFG_H
 
@@ -71,12 +73,15 @@
 
 /* How the space reaches the machine and the log. read and write take a
  * machine BDF (PCI_BDF layout), a register 0-0xFF and a naturally aligned
- * size 1, 2 or 4; refused gets one line (without the partition's name). */
+ * size 1, 2 or 4; refused gets one line (without the partition's name).
+ * read_ext, optional, reads extended registers 0x100-0xFFF the same way
+ * (the machine's ECAM); without it they read 0. */
 struct pci_cfg_backend {
     uint32_t (*read)(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size);
     void (*write)(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size, uint32_t value);
     void (*refused)(void *ctx, const char *msg);
     void *ctx;
+    uint32_t (*read_ext)(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size);
 };
 
 /* A BAR as decoded at boot. */
@@ -178,6 +183,27 @@ uint32_t pci_cfg_read(struct pci_cfg_space *s, uint16_t port, uint32_t size);
 
 /* An OUT of size bytes of value at a port pci_cfg_handles() accepts. */
 void pci_cfg_write(struct pci_cfg_space *s, uint16_t port, uint32_t size, uint32_t value);
+
+/* ECAM (PCI Express Base 7.2.2), a partition's window for bus 0
+ * (cfg_partition.pci_ecam): offset = device << 15 | function << 12 |
+ * register, below PCI_ECAM_BUS_BYTES. Registers 0x00-0xFF get exactly
+ * the mediation of mechanism #1 above. A configuration request is at
+ * most a naturally aligned dword (7.2.2: accesses must not cross a
+ * DWORD boundary), so an 8-byte or misaligned access reads all ones and
+ * a write is refused and logged. Extended registers 0x100-0xFFF: the
+ * host bridge's read 0, a function's come from the machine where the
+ * backend has read_ext (else 0: no extended capabilities, as a
+ * conventional PCI function shows), and writes there are refused and
+ * logged (extended capabilities such as SR-IOV and Resizable BAR would
+ * add or move BARs). A space without functions is an empty bus here too. */
+#define PCI_ECAM_BUS_BYTES 0x100000u
+#define PCI_ECAM_REGS 0x1000u
+
+/* A read of size bytes (1, 2, 4 or 8) at offset: zero-extended. */
+uint64_t pci_cfg_ecam_read(struct pci_cfg_space *s, uint32_t offset, uint32_t size);
+
+/* A write of size bytes of value at offset. */
+void pci_cfg_ecam_write(struct pci_cfg_space *s, uint32_t offset, uint32_t size, uint64_t value);
 
 /* Whether an MSI address and data are a message the partition may send:
  * NULL, or why not. Pure rule (MSI format: Intel SDM Vol. 3A 11.11). */

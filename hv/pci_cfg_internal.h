@@ -1,5 +1,6 @@
 /* Shared by the parts of a partition's PCI configuration space
- * (hv/pci_cfg.c, hv/pci_cfg_boot.c, hv/pci_msi.c); not for other users. */
+ * (hv/pci_cfg.c, hv/pci_cfg_boot.c, hv/pci_msi.c, hv/pci_ecam.c); not for
+ * other users. */
 #ifndef HV_PCI_CFG_INTERNAL_H
 #define HV_PCI_CFG_INTERNAL_H
 
@@ -36,6 +37,18 @@ static inline uint32_t pci_real_read(const struct pci_cfg_space *s, const struct
  * write (write-1-to-clear status bits beside it are left alone). */
 void pci_write_bytes(const struct pci_cfg_space *s, const struct pci_vfunc *f, uint32_t reg, uint32_t value,
                      uint32_t byte_mask);
+
+/* Its function at guest address guest (bus 0), NULL if none. */
+struct pci_vfunc *pci_function_at(struct pci_cfg_space *s, uint16_t guest);
+
+/* One configuration access to register dword reg (0-0xFC) of bdf (its
+ * bus in bits 15:8), offset bytes in, size 1, 2 or 4 within the dword,
+ * mediated (hv/pci_cfg.h), under s->lock: what mechanism #1 and ECAM
+ * (hv/pci_ecam.c) share. A read is zero-extended; absent targets read
+ * all ones and writes to them are refused and logged. */
+uint32_t pci_space_read(struct pci_cfg_space *s, uint16_t bdf, uint32_t reg, uint32_t offset, uint32_t size);
+void pci_space_write(struct pci_cfg_space *s, uint16_t bdf, uint32_t reg, uint32_t offset, uint32_t size,
+                     uint32_t value);
 
 /* Logs a refusal through the backend, PCI_CFG_LOG_LIMIT times at most. */
 void pci_refuse(struct pci_cfg_space *s, const char *fmt, ...) PRINTF_LIKE(2, 3);

@@ -1,11 +1,13 @@
 /* EPT violations (Intel SDM Vol. 3C 29.3.3.2; qualification Table 28-7).
  * Emulated device pages are a small table (emulated_pages): the shared
- * IOAPIC (reads and writes) and a mediated HPET (mapped read-only: its
- * writes). Any other access outside the partition's memory stops it, with
- * the address, the kind of access and the guest RIP in the log. */
+ * IOAPIC (reads and writes), a mediated HPET (mapped read-only: its
+ * writes) and a partition's PCI ECAM window (never mapped: hv/pci_cfg.h).
+ * Any other access outside the partition's memory stops it, with the
+ * address, the kind of access and the guest RIP in the log. */
 #include "arch/x86/guest_paging.h"
 #include "arch/x86/ioapic.h"
 #include "hv/fmt.h"
+#include "hv/pci_assign.h"
 #include "hv/string.h"
 #include "vmx/exit.h"
 #include "vmx/guest_rip.h"
@@ -86,6 +88,26 @@ static void ioapic_access(struct vcpu *v, uint64_t offset, const struct mmio_ins
     ioapic_emulate(v, (uint32_t)offset, m);
 }
 
+/* Its ECAM window for bus 0 (cfg pci_ecam); bus 1 and beyond are not
+ * there: an access past it stops the partition like any hole. */
+static bool ecam_claims(const struct partition *p, uint64_t gpa, uint64_t *offset)
+{
+    uint64_t base = p->cfg->pci_ecam;
+    if (!base || gpa < base || gpa - base >= PCI_ECAM_BUS_BYTES)
+        return false;
+    *offset = gpa - base;
+    return true;
+}
+
+static void ecam_access(struct vcpu *v, uint64_t offset, const struct mmio_insn *m)
+{
+    struct pci_cfg_space *s = pci_space_of(v->partition);
+    if (m->write)
+        pci_cfg_ecam_write(s, (uint32_t)offset, m->size, vcpu_mmio_write_value(v, m));
+    else
+        vcpu_mmio_store_read(v, m, pci_cfg_ecam_read(s, (uint32_t)offset, m->size));
+}
+
 /* A device page the hypervisor emulates accesses to: claims() says
  * whether a guest-physical address is in it for this partition (and
  * where), emulate() does one decoded access. */
@@ -97,6 +119,7 @@ static const struct emulated_page {
     {"IOAPIC", ioapic_claims, ioapic_access},
     {"HPET", hpet_emul_claims, hpet_emulate},
     {"local APIC", xapic_emul_claims, xapic_emulate}, /* xAPIC mode (vmx/apic_mode_vcpu.c) */
+    {"PCI ECAM", ecam_claims, ecam_access},
 };
 
 static bool emulate_access(struct vcpu *v, uint64_t gpa)

@@ -50,7 +50,7 @@ enum { HPET_BASE_GAS = 40, HPET_NUMBER = 52, HPET_MIN_TICK = 53, HPET_LEN = 56 }
 
 /* MCFG (PCI Firmware Specification 3.2, 4.1.2): 8 reserved bytes after
  * the header, then 16-byte allocations: base, segment, start and end bus. */
-enum { MCFG_ENTRIES = 44, MCFG_ENTRY_LEN = 16, MCFG_BASE = 0, MCFG_START_BUS = 10, MCFG_END_BUS = 11 };
+enum { MCFG_ENTRIES = 44, MCFG_ENTRY_LEN = 16, MCFG_BASE = 0, MCFG_SEGMENT = 8, MCFG_START_BUS = 10, MCFG_END_BUS = 11 };
 #define ECAM_BUS_BYTES MiB(1) /* 32 devices x 8 functions x 4 KiB */
 
 /* DMAR (Intel VT-d specification 4.x, 8.1 and 8.3): remapping structures
@@ -367,6 +367,8 @@ static void parse_mcfg(const struct table *t, struct acpi_info *out)
         uint8_t start = e[MCFG_START_BUS], end = e[MCFG_END_BUS];
         if (end < start)
             continue; /* malformed: nothing to trust */
+        out->ecam_segment[out->ecam_count] = rd16(e + MCFG_SEGMENT);
+        out->ecam_start_bus[out->ecam_count] = start;
         out->ecam[out->ecam_count++] = (struct acpi_mmio_range){rd64(e + MCFG_BASE) + start * ECAM_BUS_BYTES,
                                                                  (uint64_t)(end - start + 1) * ECAM_BUS_BYTES};
     }

@@ -66,6 +66,8 @@ struct acpi_info {
      * range (bus start..end: 1 MiB per bus, from base + start * 1 MiB). */
     uint32_t ecam_count;
     struct acpi_mmio_range ecam[ACPI_MAX_ECAM];
+    uint16_t ecam_segment[ACPI_MAX_ECAM];  /* its PCI segment group */
+    uint8_t ecam_start_bus[ACPI_MAX_ECAM]; /* the bus at ecam[i].base */
     /* DMAR: the register sets of the DMA-remapping hardware units (DRHD). */
     uint32_t dmar_unit_count;
     struct acpi_mmio_range dmar_units[ACPI_MAX_DMAR_UNITS];

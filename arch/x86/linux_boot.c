@@ -35,6 +35,7 @@
 #define LOW_RESERVED_END 0xA000ull /* boot_params, command line, page tables */
 #define HOLE_START 0xA0000ull
 #define HOLE_END 0x100000ull
+#define ECAM_BUS_BYTES 0x100000ull /* PCI Express Base 7.2.2: 1 MiB per bus */
 
 #define PT_NOTE 4
 #define XEN_ELFNOTE_GUEST_OS 6
@@ -244,6 +245,10 @@ int linux_boot_load(const void *image, uint64_t size, const struct guest_ram *ra
     write_setup_header(bp);
     struct e820 m;
     build_e820(ram, &m);
+    /* Linux uses an MCFG window only where the firmware reserved it
+     * (arch/x86/pci/mmconfig-shared.c, pci_mmcfg_check_reserved). */
+    if (board->pci_ecam)
+        e820_add(&m, board->pci_ecam, board->pci_ecam + ECAM_BUS_BYTES, E820_RESERVED);
     put_e820(bp, &m);
     e.rsi = LINUX_BOOT_PARAMS;
     *entry = e;

@@ -1,6 +1,7 @@
 /* A partition's own ACPI tables (arch/x86/partition_acpi.h). Layouts:
  * ACPI 6.4 sections 5.2.5 (RSDP), 5.2.8 (XSDT), 5.2.9 (FADT), 5.2.11.1
- * (DSDT), 5.2.12 (MADT), 19 (AML), 6.4 (resource descriptors).
+ * (DSDT), 5.2.12 (MADT), 19 (AML), 6.4 (resource descriptors); PCI
+ * Firmware Specification 3.2, 4.1.2 (MCFG).
  *
  * Hardware-reduced ACPI (FADT flag HW_REDUCED_ACPI) is the honest
  * description of a partition: it has no legacy PIC, PIT, PM timer or
@@ -380,6 +381,15 @@ static int build_madt(struct out *o, const struct pacpi_board *b, uint64_t *gpa)
     return emit(o, "APIC", 5, m, n, gpa);
 }
 
+/* MCFG: 8 reserved bytes, then one allocation: base address (8 bytes),
+ * PCI segment 0 (2), start bus 0, end bus 0, 4 reserved. */
+static int build_mcfg(struct out *o, uint64_t ecam, uint64_t *gpa)
+{
+    uint8_t m[8 + 16] = {0};
+    le_put(m, 8, ecam, 8);
+    return emit(o, "MCFG", 1, m, sizeof m, gpa);
+}
+
 static int build_root(struct out *o, const uint64_t *tables, uint32_t count, uint64_t *rsdp_gpa)
 {
     uint64_t rsdp_at, xsdt;
@@ -413,16 +423,19 @@ static bool routes_valid(const struct pacpi_board *b)
 int64_t pacpi_build(uint8_t *buf, uint64_t buf_gpa, size_t cap, const struct pacpi_board *b, uint64_t *rsdp_gpa)
 {
     if (!buf || !b || !rsdp_gpa || b->cpu_count == 0 || b->cpu_count > PACPI_MAX_CPUS || buf_gpa % 16 ||
-        buf_gpa + cap > GiB(4) || !routes_valid(b))
+        buf_gpa + cap > GiB(4) || !routes_valid(b) || b->pci_ecam % MiB(1))
         return -E_INVAL;
     struct out o = {buf, buf_gpa, cap, 0};
-    uint64_t dsdt, tables[2];
+    uint64_t dsdt, tables[3];
+    uint32_t count = b->pci_ecam ? 3 : 2;
     int err = build_dsdt(&o, b, &dsdt);
     if (!err)
         err = build_fadt(&o, dsdt, &tables[0]);
     if (!err)
         err = build_madt(&o, b, &tables[1]);
+    if (!err && b->pci_ecam)
+        err = build_mcfg(&o, b->pci_ecam, &tables[2]);
     if (!err)
-        err = build_root(&o, tables, 2, rsdp_gpa);
+        err = build_root(&o, tables, count, rsdp_gpa);
     return err ? err : (int64_t)o.used;
 }

@@ -34,11 +34,14 @@ struct pacpi_board {
     bool has_pci;    /* it has PCI functions: a PCI host bridge (PNP0A03) for bus 0 in the DSDT */
     uint32_t pci_route_count; /* its functions' interrupts, the bridge's _PRT */
     struct pacpi_pci_route pci_routes[PACPI_MAX_PCI_ROUTES];
+    /* Its ECAM window for bus 0 (hv/config.h pci_ecam), 0 = none: an MCFG
+     * table (segment 0, buses 0-0) listed in the XSDT. */
+    uint64_t pci_ecam;
 };
 
 /* Builds RSDP, XSDT, FADT (hardware-reduced ACPI: no PIC, PIT, PM timer,
- * CMOS RTC, VGA or i8042), DSDT (\_S5, COM1, the PCI host bridge) and MADT (its CPUs' local
- * APICs, the IOAPIC) into buf, which the guest sees at buf_gpa. Returns
+ * CMOS RTC, VGA or i8042), DSDT (\_S5, COM1, the PCI host bridge), MADT (its CPUs' local
+ * APICs, the IOAPIC) and, with an ECAM window, MCFG into buf, which the guest sees at buf_gpa. Returns
  * the bytes used (<= cap) and the RSDP's guest address in *rsdp_gpa, or
  * a negative E_* when cap is too small or the board is malformed. */
 int64_t pacpi_build(uint8_t *buf, uint64_t buf_gpa, size_t cap, const struct pacpi_board *b, uint64_t *rsdp_gpa);

@@ -16,12 +16,15 @@
  *                          IDE controller reads CD-ROM block LBA into ADDR
  *                          (hex; default a buffer of its own) by DMA
  *                          (ide_dma.c), and the CRC-32 of what arrived is
- *                          printed. */
+ *                          printed.
+ * pci-ecam*                the same space through its ECAM window
+ *                          (attacks_pci_ecam.c). */
 #include "partitions/common/console.h"
 #include "partitions/common/lib.h"
 #include "partitions/test/attacks.h"
 #include "partitions/test/ide_dma.h"
 #include "partitions/test/pci.h"
+#include "partitions/test/pci_ecam.h"
 
 #define CMD_IO 0x1
 #define CMD_MEMORY 0x2
@@ -92,6 +95,6 @@ int attack_pci_run(const struct attack_args *a)
              (a->nargs < 2 || !arg(a, 1, 16, 0xFFFFFFFFu, &y)))
         ide_dma(a->spec, x, a->nargs < 2 ? 0 : y);
     else
-        return 0;
+        return attack_pci_ecam_run(a);
     return 1;
 }

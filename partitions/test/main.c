@@ -12,6 +12,7 @@
 #include "partitions/test/hammer.h"
 #include "partitions/test/multiboot.h"
 #include "partitions/test/options.h"
+#include "partitions/test/pci_ecam.h"
 #include "partitions/test/power.h"
 #include "partitions/test/rpc.h"
 #include "partitions/test/smp.h"
@@ -123,6 +124,7 @@ void kmain(uint32_t magic, const struct mb_info *mbi)
     if (magic != MB_BOOT_MAGIC)
         mbi = 0; /* not a multiboot loader: EBX means nothing */
     options_parse(mb_cmdline(mbi), &opt);
+    pci_ecam_set(opt.ecam);
     console_init(opt.console_port, "test"); /* until identify() names us */
     idt_init();
 

@@ -144,6 +144,8 @@ static int parse_word(const char *k, char *v, void *ctx)
         return parse_partition(v, &o->console_read);
     if (kstreq(k, "console_read_bad"))
         return parse_partition(v, &o->console_read_bad);
+    if (kstreq(k, "ecam")) /* 1 MiB aligned, below 4 GiB: paging is off */
+        return opt_u32(v, 16, 0x100000, 0xFFF00000u, &o->ecam) || (o->ecam & 0xFFFFF);
     return 1;
 }
 

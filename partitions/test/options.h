@@ -36,6 +36,7 @@ struct options {
     const char *console_read;      /* console_read=NAME: HC_CONSOLE_READ at the end */
     const char *console_read_bad;  /* console_read_bad=NAME: the same with bad arguments */
     int bench_emul_uart, bench_pci_cfg, bench_unowned;
+    uint32_t ecam;          /* ecam=ADDR: its PCI ECAM window (bus 0), 0: none */
     uint32_t bad_count;     /* unknown or malformed key=value words */
     const char *bad[OPT_MAX_BAD];
 };

@@ -85,6 +85,10 @@ expect "$C1" 'clocksource: Switched to clocksource tsc$' "the TSC stays Linux's 
 expect_not "$C1" 'TSC warp|Marking TSC unstable|TSC ADJUST|tsc: .*unstable' "no TSC warp between Linux's CPUs"
 expect_not "$C2" "unowned port 0xcf[89a-f]" "PCI configuration accesses answered by the emulation, not as unowned ports"
 expect_not "$C1" 'PCI: Using configuration type 2' "no configuration mechanism #2 found"
+expect "$C1" 'PCI: MMCONFIG for domain 0000 \[bus 00-00\] at \[mem 0xb0000000-0xb00fffff\]' "Linux finds its ECAM window in the MCFG"
+expect "$C1" 'PCI: MMCONFIG at \[mem 0xb0000000-0xb00fffff\] reserved' "the window is reserved in its e820 map"
+expect_not "$C1" 'PCI: Using configuration type 1 for extended access' "extended registers through the ECAM window"
+expect_not "$C2" "partition 'gpos' stopped: .*ECAM" "Linux's ECAM accesses all emulated"
 # Linux prints "TSC" only when the rate differs from its "processor" one;
 # the hypervisor's calibration lands within 10 ppm of 50 MHz.
 expect "$C1" 'tsc: Detected (49\.99[0-9]|50\.00[0-9]) MHz (TSC|processor)' "TSC rate from CPUID 0x15"

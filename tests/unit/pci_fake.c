@@ -61,11 +61,24 @@ static void fake_refused(void *ctx, const char *msg)
     m->msg_count++;
 }
 
+static uint32_t fake_read_ext(void *ctx, uint16_t bdf, uint32_t reg, uint32_t size)
+{
+    struct fake_fn *f = find(ctx, bdf);
+    if (!f)
+        return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+    if (reg < 0x100 || reg > 0x103)
+        return 0;
+    uint32_t v = f->ext_header >> (8 * (reg & 3));
+    return size == 4 ? v : v & ((1u << (8 * size)) - 1);
+}
+
 void fake_init(struct fake_machine *m)
 {
     memset(m, 0, sizeof *m);
-    m->backend = (struct pci_cfg_backend){fake_read, fake_write, fake_refused, m};
+    m->backend = (struct pci_cfg_backend){fake_read, fake_write, fake_refused, m, NULL};
 }
+
+void fake_with_ecam(struct fake_machine *m) { m->backend.read_ext = fake_read_ext; }
 
 struct fake_fn *fake_add(struct fake_machine *m, uint16_t bdf, uint32_t id, uint32_t class_rev)
 {

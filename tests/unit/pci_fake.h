@@ -17,6 +17,7 @@ struct fake_fn {
     uint32_t bar_size[6];        /* 0: not implemented */
     uint32_t bar_writes;         /* BAR writes that reached the function */
     uint32_t writes;             /* all writes */
+    uint32_t ext_header;         /* extended register 0x100 (read_ext); the rest of 0x100-0xFFF reads 0 */
 };
 
 struct fake_machine {
@@ -27,6 +28,8 @@ struct fake_machine {
 };
 
 void fake_init(struct fake_machine *m);
+/* Gives the backend read_ext (a machine with ECAM), answering from ext_header. */
+void fake_with_ecam(struct fake_machine *m);
 /* Adds a function with IDs, class_rev, and returns it for more set-up. */
 struct fake_fn *fake_add(struct fake_machine *m, uint16_t bdf, uint32_t id, uint32_t class_rev);
 void fake_bar(struct fake_fn *f, uint32_t i, uint32_t value, uint32_t size);

@@ -915,6 +915,10 @@ TEST(mcfg_ecam_windows)
     CHECK_EQ(info.ecam[0].size, MiB(256));
     CHECK_EQ(info.ecam[1].base, 0xC1000000u);
     CHECK_EQ(info.ecam[1].size, MiB(16));
+    CHECK_EQ(info.ecam_segment[0], 0);
+    CHECK_EQ(info.ecam_start_bus[0], 0);
+    CHECK_EQ(info.ecam_segment[1], 1);
+    CHECK_EQ(info.ecam_start_bus[1], 16);
     CHECK_EQ(info.dmar_unit_count, 0);
 }
 

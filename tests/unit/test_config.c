@@ -158,6 +158,16 @@ static void pci_guest_bridge(struct hv_config *c) { add_pci(c, GPOS, PCI_BDF(0, 
 static void pci_guest_bus(struct hv_config *c) { add_pci(c, GPOS, PCI_BDF(0, 5, 0), PCI_BDF(1, 0, 0)); }
 static void pci_guest_no_fn0(struct hv_config *c) { add_pci(c, GPOS, PCI_BDF(0, 5, 0), PCI_BDF(0, 6, 2)); }
 static void dma_not_identity(struct hv_config *c) { part(c, GPOS)->dma = CFG_DMA_TRUSTED; }
+static void ecam_unaligned(struct hv_config *c) { part(c, GPOS)->pci_ecam = 0xB0080000; }
+static void ecam_wraps(struct hv_config *c) { part(c, GPOS)->pci_ecam = 0xFFFFFFFFFFF00000ull; }
+static void ecam_over_ram(struct hv_config *c) { part(c, GPOS)->pci_ecam = MiB(100); }
+static void ecam_over_mmio(struct hv_config *c)
+{
+    add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_MMIO, DEV_BASE, DEV_BASE, 0x1000});
+    part(c, RTOS)->pci_ecam = DEV_BASE;
+}
+static void ecam_over_ioapic(struct hv_config *c) { part(c, GPOS)->pci_ecam = 0xFEC00000; }
+static void ecam_over_lapic(struct hv_config *c) { part(c, RTOS)->pci_ecam = 0xFEE00000; }
 static void board_empty(struct hv_config *c) { add_board(c, (struct cfg_range){MiB(600), 0}); }
 static void hv_wraps(struct hv_config *c) { c->hypervisor = (struct cfg_range){~0ull - 0xFFF, 0x2000}; }
 
@@ -248,6 +258,15 @@ static const struct bad_case {
     {"guest BDF 00:00.0", pci_guest_bridge, {"seen as 00:00.0", "host bridge"}},
     {"guest BDF off bus 0", pci_guest_bus, {"seen as 01:00.0", "not on bus 0"}},
     {"guest function without function 0", pci_guest_no_fn0, {"seen as 00:06.2", "no function 0"}},
+    {"ECAM window unaligned", ecam_unaligned,
+     {"partition 'gpos' PCI ECAM window [0xb0080000, 0xb0180000) is not 1 MiB aligned"}},
+    {"ECAM window wraps", ecam_wraps, {"partition 'gpos' PCI ECAM window", "end of the address space"}},
+    {"ECAM window over its RAM", ecam_over_ram,
+     {"partition 'gpos' PCI ECAM window [0x6400000, 0x6500000) overlaps its RAM at guest [0x0, 0x8000000)"}},
+    {"ECAM window over its MMIO", ecam_over_mmio,
+     {"partition 'rtos' PCI ECAM window [0xe0000000, 0xe0100000) overlaps its MMIO at guest [0xe0000000,"}},
+    {"ECAM window over the IOAPIC", ecam_over_ioapic, {"'gpos' PCI ECAM window", "the IOAPIC page [0xfec00000,"}},
+    {"ECAM window over the LAPIC", ecam_over_lapic, {"'rtos' PCI ECAM window", "local APIC and MSI window"}},
     {"dma trusted, RAM not identity", dma_not_identity,
      {"partition 'gpos' has dma trusted", "guest 0x0 is host 0x8000000", "guest == host"}},
 };
@@ -339,6 +358,8 @@ static void edge_cases(struct hv_config *c)
     g->hpet_timers = 1u << 1 | 1u << 31;
     add_mem(c, GPOS, (struct cfg_mem){CFG_MEM_MMIO, 0xFEBFF000, 0xFEBFF000, 0x1000}); /* just below the IOAPIC */
     add_mem(c, GPOS, (struct cfg_mem){CFG_MEM_MMIO, 0xFEF00000, 0xFEF00000, 0x1000}); /* just above the MSI window */
+    part(c, RTOS)->pci_ecam = 0xFEB00000;     /* ECAM window up to the IOAPIC page */
+    g->pci_ecam = MiB(160);                   /* ... from the end of its RAM at guest [0, 160M) */
     add_mem(c, RTOS, (struct cfg_mem){CFG_MEM_RAM, MiB(32), MiB(96), MiB(32)}); /* guest and host abut */
     for (int k = 0; k < CFG_MAX_RPC; k++)
         g->rpc_serve[k] = k == 2 ? "net" : k % 2 ? "echo" : "sysinfo"; /* full array, no NULL */

@@ -166,6 +166,7 @@ TEST(partition_acpi_tables)
     CHECK_EQ(madt[70], 2);
     CHECK_EQ(get(madt, 72, 4), 0xFEC00000u);
     CHECK_EQ(get(madt, 4, 4), 80);
+    CHECK(find_table(mem, rsdp, "MCFG") == NULL); /* no ECAM window */
     /* Bad boards and a buffer too small. */
     b.cpu_count = 0;
     CHECK(pacpi_build(mem, 0, LINUX_ACPI_SIZE, &b, &rsdp) < 0);
@@ -195,4 +196,27 @@ TEST(linux_bad_inputs_fail_with_a_reason)
     CHECK(strstr(err, "boot structures") != NULL);
     free(ram.r[0].host);
     CHECK(linux_boot_load(NULL, 0, &ram, &board, "", NULL, 0, &e, err, sizeof err) < 0);
+}
+
+/* An ECAM window: reserved in the e820 map (Linux uses an MCFG window
+ * only where the firmware reserved it) and described by an MCFG. */
+TEST(linux_ecam_window_reserved_and_in_mcfg)
+{
+    static uint8_t img[IMG_SIZE];
+    make_image(img, true);
+    struct guest_ram ram = make_ram(RAM_SIZE);
+    struct pacpi_board b = board;
+    b.pci_ecam = 0xB0000000;
+    struct guest_entry e;
+    char err[160];
+    CHECK_EQ(linux_boot_load(img, IMG_SIZE, &ram, &b, "", NULL, 0, &e, err, sizeof err), 0);
+    const uint8_t *bp = ram_buf + LINUX_BOOT_PARAMS;
+    CHECK_EQ(bp[0x1E8], 6);
+    CHECK_EQ(get(bp, 0x2D0 + 5 * 20, 8), 0xB0000000);
+    CHECK_EQ(get(bp, 0x2D0 + 5 * 20 + 8, 8), 0x100000);
+    CHECK_EQ(get(bp, 0x2D0 + 5 * 20 + 16, 4), 2); /* reserved */
+    const uint8_t *mcfg = find_table(ram_buf, get(bp, 0x070, 8), "MCFG");
+    CHECK(mcfg != NULL);
+    if (mcfg)
+        CHECK_EQ(get(mcfg, 44, 8), 0xB0000000);
 }

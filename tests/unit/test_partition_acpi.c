@@ -448,6 +448,48 @@ TEST(host_bridge_alone)
     CHECK(d.has_s5);
 }
 
+static const void *read_mem(uint64_t pa, size_t len)
+{
+    return pa < sizeof mem && len <= sizeof mem - pa ? mem + pa : NULL;
+}
+
+/* With an ECAM window: an MCFG (PCI Firmware 3.2, 4.1.2) in the XSDT,
+ * one allocation, segment 0, buses 0-0, which the hypervisor's own ACPI
+ * parser reads back as a 1 MiB window; without one, no MCFG. */
+TEST(mcfg_for_an_ecam_window)
+{
+    struct pacpi_board b = board;
+    b.has_pci = true, b.pci_ecam = 0xB0000000;
+    uint64_t rsdp;
+    memset(mem, 0, sizeof mem);
+    CHECK(pacpi_build(mem + BUF_GPA, BUF_GPA, BUF_SIZE, &b, &rsdp) > 0);
+    struct acpi_info info;
+    CHECK_EQ(acpi_parse(rsdp, read_mem, &info), 0);
+    CHECK_EQ(info.ecam_count, 1);
+    CHECK_EQ(info.ecam[0].base, 0xB0000000);
+    CHECK_EQ(info.ecam[0].size, 0x100000);
+    bool found = false;
+    for (uint32_t i = 0; i < info.table_count; i++)
+        if (!strcmp(info.table_sigs[i], "MCFG")) {
+            const uint8_t *t = mem + info.table_pa[i];
+            found = true;
+            CHECK_EQ(get(t, 4, 4), 60);         /* header, 8 reserved bytes, one allocation */
+            CHECK_EQ(sum(t, 60), 0);
+            CHECK_EQ(get(t, 36, 8), 0);         /* reserved */
+            CHECK_EQ(get(t, 44, 8), 0xB0000000); /* base */
+            CHECK_EQ(get(t, 52, 2), 0);         /* segment */
+            CHECK_EQ(t[54], 0);                 /* start bus */
+            CHECK_EQ(t[55], 0);                 /* end bus */
+        }
+    CHECK(found);
+    b.pci_ecam = 0;
+    CHECK(pacpi_build(mem + BUF_GPA, BUF_GPA, BUF_SIZE, &b, &rsdp) > 0);
+    CHECK_EQ(acpi_parse(rsdp, read_mem, &info), 0);
+    CHECK_EQ(info.ecam_count, 0);
+    b.pci_ecam = 0xB0080000; /* not a bus's start */
+    CHECK(pacpi_build(mem + BUF_GPA, BUF_GPA, BUF_SIZE, &b, &rsdp) < 0);
+}
+
 /* The reader itself rejects what it must: a PkgLength past its parent's
  * end, and a resource template without its end tag. */
 TEST(reader_rejects_broken_aml)

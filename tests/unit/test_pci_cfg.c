@@ -461,3 +461,112 @@ TEST(msix_unlinked_and_refused)
     CHECK_EQ(fake_get(f, 0x62, 2), 0);
     CHECK(strstr(fake_last_msg(&m), "MSI-X") != NULL);
 }
+
+/* ------------------------------------------------------------------ ECAM */
+
+static uint32_t ecam(uint16_t bdf, uint32_t reg) { return (uint32_t)bdf << 12 | reg; }
+
+/* Every register 0x00-0xFF of every target reads through ECAM exactly as
+ * through mechanism #1, in every size at every aligned offset. */
+static void check_ecam_equals_conf1(const uint16_t *bdfs, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        for (uint32_t reg = 0; reg < 0x100; reg++)
+            for (uint32_t size = 1; size <= 4; size *= 2)
+                if (!(reg & (size - 1)))
+                    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(bdfs[k], reg), size), cfg_rd(bdfs[k], reg, size));
+}
+
+TEST(ecam_reads_what_mechanism1_reads)
+{
+    static const uint16_t bdfs[] = {0, G_IDE, G_NIC, OTHER, PCI_BDF(0, 31, 7)};
+    machine(false);
+    check_ecam_equals_conf1(bdfs, 5);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x03), 1), 0x80); /* device id 0x8029, high byte */
+    msi_device(1); /* mediated MSI and MSI-X registers too */
+    check_ecam_equals_conf1(bdfs, 3);
+    CHECK_EQ(m.msg_count, 0);
+}
+
+TEST(ecam_extended_registers)
+{
+    machine(false);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(0, 0x100), 4), 0);       /* host bridge */
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x100), 4), 0);   /* no machine ECAM: no capabilities */
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0xFFC), 4), 0);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(OTHER, 0x100), 4), 0xFFFFFFFFu); /* not its own: master abort */
+    fake_with_ecam(&m);
+    nic->ext_header = 0x14010001; /* AER, version 1, next 0x140 */
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x100), 4), 0x14010001);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x102), 2), 0x1401);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x103), 1), 0x14);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(0, 0x100), 4), 0);       /* the emulated bridge has none */
+    CHECK_EQ(m.msg_count, 0);
+    uint32_t writes = nic->writes;
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x104), 4, 0xFFFFFFFFu);
+    CHECK_EQ(nic->writes, writes);
+    CHECK(strstr(fake_last_msg(&m), "PCI 00:02.0 extended register 0x104 write 0xffffffff refused: extended "
+                                    "capabilities (SR-IOV, Resizable BAR) could add or move BARs") != NULL);
+    pci_cfg_ecam_write(&sp, ecam(0, 0x200), 2, 1);
+    CHECK(strstr(fake_last_msg(&m), "PCI 00:00.0 extended register 0x200 write 0x1 refused") != NULL);
+    pci_cfg_ecam_write(&sp, ecam(OTHER, 0x100), 4, 1);
+    CHECK(strstr(fake_last_msg(&m), "PCI 00:03.0 register 0x100 write 0x1 refused: not one of its functions") != NULL);
+    CHECK_EQ(m.msg_count, 3);
+}
+
+TEST(ecam_wide_and_misaligned_accesses)
+{
+    machine(false);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0), 8), ~0ull); /* more than a dword: no request */
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 1), 4), 0xFFFFFFFFu);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 3), 2), 0xFFFF);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x102), 4), 0xFFFFFFFFu);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, PCI_ECAM_BUS_BYTES, 4), 0xFFFFFFFFu); /* bus 1: not in the window */
+    CHECK_EQ(m.msg_count, 0);
+    uint32_t writes = nic->writes;
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x10), 8, 0x0A0000010A000001ull);
+    CHECK(strstr(fake_last_msg(&m), "PCI 00:02.0 register 0x10: 8-byte ECAM write refused: a configuration "
+                                    "request is at most a naturally aligned dword (PCI Express Base 7.2.2)") != NULL);
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x05), 2, 0x0404);
+    CHECK(strstr(fake_last_msg(&m), "PCI 00:02.0 register 0x5: 2-byte ECAM write refused") != NULL);
+    CHECK_EQ(nic->writes, writes);
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 4), 0xC041);
+}
+
+TEST(ecam_writes_get_mechanism1_mediation)
+{
+    machine(false);
+    uint32_t bar_writes = nic->bar_writes; /* the boot probe's */
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x10), 4, 0x0A000001); /* a BAR move */
+    CHECK_EQ(nic->bar_writes, bar_writes);
+    CHECK_STR(fake_last_msg(&m), "PCI 00:02.0: BAR0 write 0xa000001 refused: BARs stay where the firmware put them "
+                                 "(0xc041)");
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x10), 4, 0xFFFFFFFFu); /* a sizing probe: answered, not passed on */
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x10), 4), 0xFFFFFFE1u);
+    CHECK_EQ(cfg_rd(G_NIC, 0x10, 4), 0xFFFFFFE1u); /* one sizing state, whichever way it was started */
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x10), 4, 0xC041);
+    CHECK_EQ(pci_cfg_ecam_read(&sp, ecam(G_NIC, 0x10), 4), 0xC041);
+    CHECK_EQ(nic->bar_writes, bar_writes);
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x04), 2, 0x0007); /* Bus Master Enable without DMA */
+    CHECK_EQ(fake_get(nic, 0x04, 2), 0x0003);
+    CHECK(strstr(fake_last_msg(&m), "Bus Master Enable refused") != NULL);
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x3C), 1, 0x0B); /* Interrupt Line: its scratch byte */
+    CHECK_EQ(cfg_rd(G_NIC, 0x3C, 1), 0x0B);
+    pci_cfg_ecam_write(&sp, ecam(G_NIC, 0x41), 1, 0x5A); /* device-specific: passes */
+    CHECK_EQ(fake_get(nic, 0x41, 1), 0x5A);
+    pci_cfg_ecam_write(&sp, ecam(OTHER, 0x04), 2, 0x0007);
+    CHECK_STR(fake_last_msg(&m), "PCI 00:03.0 register 0x4 write 0x7 refused: not one of its functions");
+    pci_cfg_ecam_write(&sp, ecam(0, 0x59), 1, 0x30); /* the chipset's PAM: refused, as through 0xCFC */
+    CHECK(strstr(fake_last_msg(&m), "PCI 00:00.0 register 0x59 write 0x30 dropped") != NULL);
+}
+
+TEST(ecam_on_an_empty_bus)
+{
+    struct pci_cfg_space empty = {0};
+    for (uint32_t dev = 0; dev < 32; dev++)
+        CHECK_EQ(pci_cfg_ecam_read(&empty, ecam(PCI_BDF(0, dev, 0), 0), 4), 0xFFFFFFFFu);
+    CHECK_EQ(pci_cfg_ecam_read(&empty, ecam(0, 0x100), 4), 0xFFFFFFFFu);
+    pci_cfg_ecam_write(&empty, ecam(0, 0x04), 2, 7); /* no backend: dropped, nobody to tell */
+    pci_cfg_ecam_write(&empty, ecam(0, 0x100), 4, 7);
+    CHECK_EQ(pci_cfg_ecam_read(&empty, ecam(0, 0), 4), 0xFFFFFFFFu);
+}
