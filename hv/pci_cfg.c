@@ -94,7 +94,7 @@ static bool is_bar(uint32_t reg) { return reg >= PCI_REG_BAR0 && reg < PCI_REG_B
 static bool mediated_read(const struct pci_vfunc *f, uint32_t reg)
 {
     return reg == PCI_REG_CLASS_REV || reg == PCI_REG_HEADER || is_bar(reg) || reg == PCI_REG_ROM ||
-           reg == PCI_REG_INTERRUPT || (f->msix_link && reg == (f->msix_link & 0xFCu));
+           reg == PCI_REG_INTERRUPT || pci_cap_link_hidden(f, reg);
 }
 
 static uint32_t function_read32(const struct pci_cfg_space *s, const struct pci_vfunc *f, uint32_t reg)
@@ -114,10 +114,11 @@ static uint32_t function_read32(const struct pci_cfg_space *s, const struct pci_
         v = (v & 0xFF00FFFFu) | (uint32_t)f->header << 16;
     if (reg == PCI_REG_INTERRUPT) /* the pin as the view has it (pci_ide_show_native), the line as last written */
         v = (v & ~0xFFFFu) | (uint32_t)f->interrupt_pin << 8 | f->line;
-    if (f->msix_link && reg == (f->msix_link & 0xFCu)) {
-        uint32_t shift = 8 * (f->msix_link & 3);
-        v = (v & ~(0xFFu << shift)) | (uint32_t)f->msix_next << shift;
-    }
+    for (uint32_t i = 0; i < PCI_HIDDEN_CAPS; i++)
+        if (f->cap_link[i] && reg == (f->cap_link[i] & 0xFCu)) {
+            uint32_t shift = 8 * (f->cap_link[i] & 3);
+            v = (v & ~(0xFFu << shift)) | (uint32_t)f->cap_next[i] << shift;
+        }
     return v;
 }
 

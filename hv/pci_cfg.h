@@ -27,9 +27,12 @@
  *  - Interrupt Line is the partition's own scratch byte;
  *  - MSI: address and data must be a fixed, physical, edge message to
  *    one of the partition's CPUs, and MSI is enabled only with such a
- *    message programmed; the MSI-X capability is unlinked from the list
- *    and its registers refuse writes (its table lives in a BAR page that
- *    is not mediated);
+ *    message programmed; without DMA the MSI capability is unlinked
+ *    from the list and refuses writes (a message is a memory write: with
+ *    Bus Master Enable refused the function could never send one, and a
+ *    driver that enabled it would wait for interrupts forever); the
+ *    MSI-X capability is always unlinked and refuses writes (its table
+ *    lives in a BAR page that is not mediated); both start disabled;
  *  - the header type's multi-function bit says whether the partition has
  *    another function at that device.
  * Registers 0x40-0xFF outside MSI and MSI-X pass through (drivers keep
@@ -50,6 +53,7 @@
 #define PCI_CFG_BARS 6
 #define PCI_CFG_MAX_CPUS 16
 #define PCI_CFG_LOG_LIMIT 16 /* refusals logged per partition */
+#define PCI_HIDDEN_CAPS 2    /* MSI-X, and MSI without DMA */
 
 /* Registers of a type 0 header (PCI Local Bus 3.0, 6.1). */
 #define PCI_REG_ID 0x00
@@ -107,8 +111,9 @@ struct pci_vfunc {
     uint8_t bar_upper;             /* bit i: dword i is the upper half of a 64-bit BAR */
     uint8_t sizing;                /* bit i: all ones written, the probe answers reads */
     uint8_t msi, msix;             /* capability offsets, 0 if none */
-    uint8_t msix_link;             /* register holding the pointer to the MSI-X capability */
-    uint8_t msix_next;             /* what that register reads instead (the capability after it) */
+    bool msi_hidden;               /* no DMA: MSI (a memory write) cannot be sent, so it is not shown */
+    uint8_t cap_link[PCI_HIDDEN_CAPS]; /* registers holding a pointer to a hidden capability (0: none) */
+    uint8_t cap_next[PCI_HIDDEN_CAPS]; /* what each reads instead: the next capability shown */
 };
 
 struct pci_cfg_space {

@@ -14,6 +14,9 @@
 #define IDE_CONTROL_PORTS 4                 /* a native control block; the control register is at +2 */
 #define IDE_CONTROL_OFFSET 2
 #define INTA 1
+#define PCI_MSI_CONTROL 2   /* Message Control, in MSI and MSI-X alike (PCI 3.0 6.8.1, 6.8.2) */
+#define MSI_ENABLE 0x0001u
+#define MSIX_ENABLE 0x8000u
 #define HEADER_TYPE_MASK 0x7F
 #define MAX_CAPS 48                         /* (256 - 64) / 4: a longer list loops */
 #define BAR_IO 0x1u
@@ -60,27 +63,47 @@ static void probe_bars(const struct pci_cfg_space *s, struct pci_vfunc *f)
     b->write(b->ctx, f->host, PCI_REG_COMMAND, 2, cmd);
 }
 
-/* The capability list (PCI 3.0 6.7): MSI and MSI-X found, and the link
- * to MSI-X (from 0x34 or the capability before it) noted so that reads
- * skip it. */
+/* Skipping a hidden capability: the pointer in register link (0x34, or
+ * the next-pointer byte of the last capability shown) reads next. A run
+ * of hidden capabilities shares one link. */
+static void hide_capability(struct pci_vfunc *f, uint32_t link, uint32_t next)
+{
+    for (uint32_t i = 0; i < PCI_HIDDEN_CAPS; i++)
+        if (!f->cap_link[i] || f->cap_link[i] == link) {
+            f->cap_link[i] = (uint8_t)link;
+            f->cap_next[i] = (uint8_t)next;
+            return;
+        }
+}
+
+/* The capability list (PCI 3.0 6.7): MSI and MSI-X found; MSI-X, and
+ * MSI without DMA, unlinked from the list the partition reads. Both are
+ * turned off, as after a reset, whatever the firmware left: the
+ * partition starts on INTx and enables what it may. */
 static void find_capabilities(const struct pci_cfg_space *s, struct pci_vfunc *f)
 {
     const struct pci_cfg_backend *b = s->backend;
     if (!(b->read(b->ctx, f->host, PCI_REG_STATUS, 2) & PCI_STATUS_CAP_LIST))
         return;
+    f->msi_hidden = !s->dma;
     uint32_t link = PCI_REG_CAP_PTR;
     uint32_t at = b->read(b->ctx, f->host, link, 1) & 0xFC;
     for (uint32_t n = 0; at >= 0x40 && n < MAX_CAPS; n++) {
         uint32_t header = b->read(b->ctx, f->host, at, 2);
         uint32_t next = (header >> 8) & 0xFC;
-        if ((header & 0xFF) == PCI_CAP_MSI && !f->msi)
+        uint8_t id = header & 0xFF;
+        if (id == PCI_CAP_MSI && !f->msi)
             f->msi = (uint8_t)at;
-        if ((header & 0xFF) == PCI_CAP_MSIX && !f->msix) {
+        if (id == PCI_CAP_MSIX && !f->msix)
             f->msix = (uint8_t)at;
-            f->msix_link = (uint8_t)link;
-            f->msix_next = (uint8_t)next;
+        if (id == PCI_CAP_MSI || id == PCI_CAP_MSIX) {
+            uint32_t ctrl = b->read(b->ctx, f->host, at + PCI_MSI_CONTROL, 2);
+            b->write(b->ctx, f->host, at + PCI_MSI_CONTROL, 2, ctrl & ~(id == PCI_CAP_MSI ? MSI_ENABLE : MSIX_ENABLE));
         }
-        link = at + 1;
+        if (at == f->msix || (at == f->msi && f->msi_hidden))
+            hide_capability(f, link, next);
+        else
+            link = at + 1;
         at = next;
     }
 }

@@ -26,6 +26,16 @@ static inline uint32_t pci_merge(uint32_t old, uint32_t value, uint32_t byte_mas
     return (old & ~bits) | (value & bits);
 }
 
+/* Whether dword reg holds a pointer the partition reads changed (to skip
+ * a hidden capability). */
+static inline bool pci_cap_link_hidden(const struct pci_vfunc *f, uint32_t reg)
+{
+    for (uint32_t i = 0; i < PCI_HIDDEN_CAPS; i++)
+        if (f->cap_link[i] && reg == (f->cap_link[i] & 0xFCu))
+            return true;
+    return false;
+}
+
 static inline uint32_t pci_real_read(const struct pci_cfg_space *s, const struct pci_vfunc *f, uint32_t reg,
                                      uint32_t size)
 {

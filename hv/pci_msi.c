@@ -6,9 +6,11 @@
  * remapping nothing checks a message on its way, so the registers are
  * checked as they are written: only a fixed, edge, physical-destination
  * message to one of the partition's own CPUs reaches the function, and
- * MSI is enabled only with such a message in place. MSI-X keeps its
- * messages in a table in a BAR page, which is not mediated: the
- * capability is unlinked from the list (hv/pci_cfg_boot.c) and its
+ * MSI is enabled only with such a message in place. Without DMA (Bus
+ * Master Enable refused) the function cannot send a message at all: MSI
+ * is then unlinked from the list like MSI-X, and refuses writes. MSI-X
+ * keeps its messages in a table in a BAR page, which is not mediated:
+ * the capability is unlinked from the list (hv/pci_cfg_boot.c) and its
  * registers refuse writes, so MSI-X is never enabled. */
 #include "hv/pci_cfg_internal.h"
 #include "vmx/ioapic_check.h"
@@ -19,6 +21,7 @@
 #define MSI_CTRL_ENABLE 0x0001u
 #define MSI_CTRL_MULTIPLE_ENABLE 0x0070u /* bits 6:4 */
 #define MSI_CTRL_64BIT 0x0080u
+#define MSI_CTRL_PER_VECTOR_MASK 0x0100u
 #define MSIX_CAP_SIZE 12
 
 #define MSI_WINDOW_MASK 0xFFF00000u
@@ -150,8 +153,21 @@ static void message_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t
         pci_write_bytes(s, f, reg, value, byte_mask);
 }
 
+/* Bytes of the MSI capability: 10 (32-bit address) or 14 (64-bit),
+ * plus mask and pending dwords with per-vector masking (PCI 3.0 6.8.1). */
+static uint32_t msi_cap_size(const struct pci_cfg_space *s, const struct pci_vfunc *f)
+{
+    uint32_t ctrl = pci_real_read(s, f, f->msi + MSI_CONTROL, 2);
+    return ((ctrl & MSI_CTRL_64BIT) ? 14u : 10u) + ((ctrl & MSI_CTRL_PER_VECTOR_MASK) ? 10u : 0u);
+}
+
 bool pci_msi_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t reg, uint32_t value, uint32_t byte_mask)
 {
+    if (f->msi_hidden && f->msi && reg >= f->msi && reg < f->msi + msi_cap_size(s, f)) {
+        pci_refuse(s, "PCI %02x:%02x.%x: MSI register 0x%x write refused: MSI is not offered without DMA (a message "
+                      "is a memory write by the function)", BDF_ARGS(f->guest), reg);
+        return true;
+    }
     if (f->msix && reg >= f->msix && reg < f->msix + (uint32_t)MSIX_CAP_SIZE) {
         pci_refuse(s, "PCI %02x:%02x.%x: MSI-X register 0x%x write refused: MSI-X is not offered",
                    BDF_ARGS(f->guest), reg);

@@ -462,6 +462,74 @@ TEST(msix_unlinked_and_refused)
     CHECK(strstr(fake_last_msg(&m), "MSI-X") != NULL);
 }
 
+/* Without DMA the function cannot send a message (Bus Master Enable is
+ * refused): MSI is unlinked like MSI-X, here a run of both after PM, so
+ * one pointer skips them; their registers refuse writes. */
+TEST(msi_hidden_without_dma)
+{
+    fake_init(&m);
+    struct fake_fn *f = fake_add(&m, NIC, 0x100E8086, 0x02000000);
+    fake_cap(f, 0x50, 0x01, 8);  /* PM */
+    fake_cap(f, 0x60, 0x11, 12); /* MSI-X */
+    fake_cap(f, 0x70, 0x05, 24); /* MSI, 64-bit with per-vector masks */
+    fake_set(f, 0x72, 2, 0x0180);
+    pci_cfg_init(&sp, &m.backend, false, cpus, 2);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, NIC, G_NIC, why, sizeof why));
+    CHECK_EQ(cfg_rd(G_NIC, 0x34, 1), 0x50);
+    CHECK_EQ(cfg_rd(G_NIC, 0x51, 1), 0);        /* PM is the last capability shown */
+    CHECK_EQ(cfg_rd(G_NIC, 0x50, 4) & 0xFFFF, 0x0001);
+    cfg_wr(G_NIC, 0x74, 4, 0xFEE00000);         /* a message it could send with DMA */
+    CHECK_EQ(fake_get(f, 0x74, 4), 0);
+    CHECK(strstr(fake_last_msg(&m), "MSI is not offered without DMA") != NULL);
+    cfg_wr(G_NIC, 0x80, 4, 0xFFFFFFFFu);        /* the mask bits: inside the capability too */
+    CHECK_EQ(fake_get(f, 0x80, 4), 0);
+    cfg_wr(G_NIC, 0x72, 2, 0x0001);
+    CHECK_EQ(fake_get(f, 0x72, 2) & 1, 0);
+    for (uint32_t r = 0x88; r < 0x8C; r++)
+        f->wmask[r] = 0xFF;
+    cfg_wr(G_NIC, 0x88, 4, 0x12345678);         /* past it: device-specific, passes */
+    CHECK_EQ(fake_get(f, 0x88, 4), 0x12345678);
+}
+
+/* Hidden capabilities apart in the list: each skipped by its own link. */
+TEST(hidden_capabilities_apart)
+{
+    fake_init(&m);
+    struct fake_fn *f = fake_add(&m, NIC, 0x100E8086, 0x02000000);
+    fake_cap(f, 0x40, 0x05, 10); /* MSI, 32-bit */
+    fake_cap(f, 0x50, 0x01, 8);  /* PM */
+    fake_cap(f, 0x60, 0x11, 12); /* MSI-X */
+    fake_cap(f, 0x70, 0x09, 8);  /* vendor-specific */
+    pci_cfg_init(&sp, &m.backend, false, cpus, 2);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, NIC, G_NIC, why, sizeof why));
+    CHECK_EQ(cfg_rd(G_NIC, 0x34, 1), 0x50);
+    CHECK_EQ(cfg_rd(G_NIC, 0x51, 1), 0x70);
+    CHECK_EQ(cfg_rd(G_NIC, 0x71, 1), 0);
+    CHECK_EQ(fake_get(f, 0x34, 1), 0x40); /* the device's own list is untouched */
+}
+
+/* Whatever the firmware left enabled is off when the partition starts:
+ * it starts on INTx, as after a reset, and enables what it may. */
+TEST(msi_and_msix_disabled_at_boot)
+{
+    fake_init(&m);
+    struct fake_fn *f = fake_add(&m, NIC, 0x100E8086, 0x02000000);
+    fake_cap(f, 0x60, 0x11, 12);
+    fake_cap(f, 0x70, 0x05, 10);
+    f->wmask[0x72] = 0x01;
+    f->wmask[0x63] = 0xC0;
+    fake_set(f, 0x72, 2, 0x0001);
+    fake_set(f, 0x62, 2, 0x8000);
+    pci_cfg_init(&sp, &m.backend, true, cpus, 2);
+    char why[160];
+    CHECK(pci_cfg_add_function(&sp, NIC, G_NIC, why, sizeof why));
+    CHECK_EQ(fake_get(f, 0x72, 2), 0);
+    CHECK_EQ(fake_get(f, 0x62, 2), 0);
+    CHECK_EQ(cfg_rd(G_NIC, 0x34, 1), 0x70); /* with DMA: MSI shown, MSI-X not */
+}
+
 /* ------------------------------------------------------------------ ECAM */
 
 static uint32_t ecam(uint16_t bdf, uint32_t reg) { return (uint32_t)bdf << 12 | reg; }
