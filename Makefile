@@ -170,7 +170,7 @@ run: deps all
 
 bench: deps all
 	$(MAKE) --no-print-directory CONFIG=linux-smp BUILD=$(BUILD)/linux-smp $(BUILD)/linux-smp/hv.elf
-	tools/bench.sh
+	BUILD=$(BUILD) tools/bench.sh
 
 clean:
 	rm -rf $(BUILD)

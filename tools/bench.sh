@@ -3,11 +3,16 @@
 # prints. Under Bochs the TSC advances one tick per executed instruction,
 # so tick counts are exact path lengths, identical run to run.
 # Prints "BENCH <name> <value> <unit>" lines and writes them to
-# build/bench/results.txt.
+# $BUILD/bench/results.txt (BUILD: the build directory, default build).
+# BENCH_ONLY=linux measures only the Linux figures (one Linux boot, a few
+# minutes; needs $BUILD/linux-smp/hv.elf and $BUILD/linux, as make bench
+# builds them).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-out=build/bench
+build=${BUILD:-build}
+export BUILD=$build # the helper scripts and mklinux-iso.sh read it
+out=$build/bench
 mkdir -p "$out"
 results=$out/results.txt
 : >"$results"
@@ -17,7 +22,42 @@ bench() {
 }
 
 IPS=50000000
-tools/mkiso.sh "$out/boot.iso" build/hv.elf "after_boot=poweroff" build/modules/selftest.bin
+# Debian's Linux in 'gpos' on two CPUs (tests/integration/70_linux_gpos.sh's
+# run: configs/linux-smp.c, a 3-CPU machine): its own clock at /init
+# (TSC-based: ticks since its TSC clock started, about its entry), the VM
+# exits its boot CPU took up to then (vmrpc info on CPU 0, just after
+# insmod), and `vmrpc bench rtos echo -n 200` from Linux user space
+# pinned to CPU 0: ioctl, asynchronous hypercall, RTOS doorbell task,
+# HC_RPC_REPLY, the driver's spin finding the completion (the completion
+# IRQ follows). The test's `vmrpc serve` daemon runs meanwhile, as on a
+# real system.
+linux_bench() {
+    local dir=$out/linux
+    mkdir -p "$dir"
+    HV_ELF=$build/linux-smp/hv.elf tools/mklinux-iso.sh "$dir/r.iso" "exit_with=gpos" "app=demo" test >"$dir/mkiso.out" 2>&1 || exit 1
+    cp "$build/linux/rootfs.img" "$dir/disk.img" || exit 1 # its root file system, a fresh copy
+    tools/bochs-run.sh --out "$dir" --cpus 3 --ips $IPS --timeout 600 --disk "$dir/disk.img" "$dir/r.iso" >"$dir/run.out" 2>&1
+    local log=$dir/com1.log hz s exits b
+    hz=$(tr -d '\r' <"$dir/com2.log" | sed -nE 's/^\[hv\] boot complete: .* TSC ([0-9]+) Hz.*/\1/p' | head -n 1)
+    s=$(tr -d '\r' <"$log" | sed -nE 's/^\[ *([0-9]+\.[0-9]+)\] Run \/init as init process.*/\1/p' | head -n 1)
+    exits=$(tr -d '\r' <"$log" | sed -nE 's/^init: VM exits so far: ([0-9]+)$/\1/p' | head -n 1)
+    b=$(tr -d '\r' <"$log" | sed -nE 's/.*vmrpc-bench calls=[0-9]+ min=([0-9]+) avg=([0-9]+) max=([0-9]+) ticks.*/\1 \2 \3/p' | head -n 1)
+    [[ -n $hz && -n $s && -n $exits && -n $b ]] || { echo "bench: no Linux figures; see $dir/" >&2; exit 1; }
+    bench linux_boot_to_init_ticks "$(awk -v s="$s" -v hz="$hz" 'BEGIN { printf "%.0f", s * hz }')" ticks
+    bench linux_exits_during_boot "$exits" exits
+    read -r bmin bavg bmax <<<"$b"
+    bench vmrpc_linux2rtos_echo_min "$bmin" ticks
+    bench vmrpc_linux2rtos_echo_avg "$bavg" ticks
+    bench vmrpc_linux2rtos_echo_max "$bmax" ticks
+    # How the calls completed (spin or interrupt), for the record.
+    tr -d '\r' <"$log" | grep -E '^LINUX-TEST stats ' | head -n 1
+}
+if [[ ${BENCH_ONLY:-} == linux ]]; then
+    linux_bench
+    echo "results in $results"
+    exit 0
+fi
+tools/mkiso.sh "$out/boot.iso" "$build/hv.elf" "after_boot=poweroff" "$build/modules/selftest.bin"
 tools/bochs-run.sh --out "$out/boot" --cpus 2 --ips $IPS --timeout 180 "$out/boot.iso" >"$out/boot.out" 2>&1
 line=$(tr -d '\r' <"$out/boot/com2.log" | grep -E '^\[hv\] boot complete: ' | head -n 1)
 if [[ ! $line =~ TSC\ ([0-9]+)\ Hz,\ ([0-9]+)\ TSC\ ticks ]]; then
@@ -29,9 +69,9 @@ bench hv_boot_ticks "$boot_ticks" ticks
 bench tsc_calibration_error_ppm "$(awk -v f="$tsc_hz" -v t=$IPS 'BEGIN { d = f - t; if (d < 0) d = -d; printf "%d", d * 1000000 / t }')" ppm
 # Exit costs measured inside a partition (partitions/test bench=all):
 # RDTSC around 1000 CPUIDs / null VMCALLs, minus an empty RDTSC pair.
-tools/mkiso.sh "$out/exits.iso" build/hv.elf "exit_with=gpos" \
-    "build/partitions/testpart.elf@rtos.elf:bench=all" \
-    "build/partitions/testpart.elf@gpos.elf:bench=all beats=1 heartbeat=10 exit=0"
+tools/mkiso.sh "$out/exits.iso" "$build/hv.elf" "exit_with=gpos" \
+    "$build/partitions/testpart.elf@rtos.elf:bench=all" \
+    "$build/partitions/testpart.elf@gpos.elf:bench=all beats=1 heartbeat=10 exit=0"
 tools/bochs-run.sh --out "$out/exits" --cpus 2 --ips $IPS --timeout 180 "$out/exits.iso" >"$out/exits.out" 2>&1
 for name in cpuid_exit_ticks vmcall_null_ticks; do
     v=$(tr -d '\r' <"$out/exits/com1.log" | sed -nE "s/^\[gpos\] BENCH $name ([0-9]+) avg.*/\1/p" | head -n 1)
@@ -41,9 +81,9 @@ done
 # Device models (partitions/test bench=devices in 'rtos', which has the
 # emulated UART at 0x2e8, while gpos beats on): an OUT to the emulated
 # THR, a CONFIG_DATA dword read, a read of a port nothing answers (0x80).
-tools/mkiso.sh "$out/devices.iso" build/hv.elf "exit_with=gpos" \
-    "build/partitions/testpart.elf@rtos.elf:bench=devices" \
-    "build/partitions/testpart.elf@gpos.elf:heartbeat=100 beats=6 exit=0"
+tools/mkiso.sh "$out/devices.iso" "$build/hv.elf" "exit_with=gpos" \
+    "$build/partitions/testpart.elf@rtos.elf:bench=devices" \
+    "$build/partitions/testpart.elf@gpos.elf:heartbeat=100 beats=6 exit=0"
 tools/bochs-run.sh --out "$out/devices" --cpus 2 --ips $IPS --timeout 180 "$out/devices.iso" >"$out/devices.out" 2>&1
 for name in emul_uart_out_ticks pci_cfg_read_ticks unowned_port_ticks; do
     v=$(tr -d '\r' <"$out/devices/com3.log" | sed -nE "s/^\[rtos\] BENCH $name ([0-9]+) avg.*/\1/p" | head -n 1)
@@ -127,8 +167,8 @@ tools/bench-cache.sh "$out/cache" 2000 >"$out/cache.txt" && while read -r _ n v 
 rpc_bench() { # SUFFIX CLIENT_LOG EXIT_WITH RTOS_ARGS GPOS_ARGS
     local suffix=$1 log=$2 ew=$3 dir=$out/rpc-$1
     mkdir -p "$dir"
-    tools/mkiso.sh "$dir/r.iso" build/hv.elf "exit_with=$ew" "build/partitions/rtos.elf@rtos.elf:$4" \
-        "build/partitions/testpart.elf@gpos.elf:$5" >"$dir/mkiso.out" 2>&1 || exit 1
+    tools/mkiso.sh "$dir/r.iso" "$build/hv.elf" "exit_with=$ew" "$build/partitions/rtos.elf@rtos.elf:$4" \
+        "$build/partitions/testpart.elf@gpos.elf:$5" >"$dir/mkiso.out" 2>&1 || exit 1
     tools/bochs-run.sh --out "$dir" --cpus 2 --ips $IPS --timeout 400 "$dir/r.iso" >"$dir/run.out" 2>&1
     local lines
     lines=$(tr -d '\r' <"$dir/$log.log" | sed -nE 's/^\[[a-z-]+\] BENCH ((vmrpc|evq)_[a-z0-9_]+) ([0-9.]+).*/\1 \3/p')
@@ -153,39 +193,14 @@ rpc_bench rtos2gpos_doorbell com3 rtos "app=rpcbench rpc_peer=gpos" "rpc_serve=d
 # MMIO page, then the same through the x2APIC MSRs after its switch
 # (passed through: no exit), each less an empty loop
 # (partitions/conform/probe_xapic.c).
-tools/mkiso.sh "$out/xapic.iso" build/hv.elf "exit_with=gpos" "build/partitions/rtos.elf@rtos.elf:app=demo" \
-    "build/partitions/conform.elf@gpos.elf:console=com1 exit=0" >"$out/xapic.mkiso.out" 2>&1 || exit 1
+tools/mkiso.sh "$out/xapic.iso" "$build/hv.elf" "exit_with=gpos" "$build/partitions/rtos.elf@rtos.elf:app=demo" \
+    "$build/partitions/conform.elf@gpos.elf:console=com1 exit=0" >"$out/xapic.mkiso.out" 2>&1 || exit 1
 tools/bochs-run.sh --out "$out/xapic" --cpus 2 --ips $IPS --timeout 300 "$out/xapic.iso" >"$out/xapic.out" 2>&1
 for name in xapic_eoi_ticks xapic_timer_arm_ticks x2apic_eoi_ticks x2apic_timer_arm_ticks; do
     v=$(tr -d '\r' <"$out/xapic/com1.log" | sed -nE "s/^\[conform\] BENCH $name ([0-9]+) .*/\1/p" | head -n 1)
     [[ -n $v ]] || { echo "bench: no $name figure; see $out/xapic/" >&2; exit 1; }
     bench "$name" "$v" ticks
 done
-# Debian's Linux in 'gpos' on two CPUs (tests/integration/70_linux_gpos.sh's
-# run: configs/linux-smp.c, a 3-CPU machine): its own clock at /init
-# (TSC-based: ticks since its TSC clock started, about its entry), the VM
-# exits its boot CPU took up to then (vmrpc info on CPU 0, just after
-# insmod), and `vmrpc bench rtos echo -n 200` from Linux user space:
-# ioctl, asynchronous hypercall, RTOS doorbell task, completion IRQ.
-linux_bench() {
-    local dir=$out/linux
-    mkdir -p "$dir"
-    HV_ELF=build/linux-smp/hv.elf tools/mklinux-iso.sh "$dir/r.iso" "exit_with=gpos" "app=demo" test >"$dir/mkiso.out" 2>&1 || exit 1
-    cp build/linux/rootfs.img "$dir/disk.img" || exit 1 # its root file system, a fresh copy
-    tools/bochs-run.sh --out "$dir" --cpus 3 --ips $IPS --timeout 600 --disk "$dir/disk.img" "$dir/r.iso" >"$dir/run.out" 2>&1
-    local log=$dir/com1.log hz s exits b
-    hz=$(tr -d '\r' <"$dir/com2.log" | sed -nE 's/^\[hv\] boot complete: .* TSC ([0-9]+) Hz.*/\1/p' | head -n 1)
-    s=$(tr -d '\r' <"$log" | sed -nE 's/^\[ *([0-9]+\.[0-9]+)\] Run \/init as init process.*/\1/p' | head -n 1)
-    exits=$(tr -d '\r' <"$log" | sed -nE 's/^init: VM exits so far: ([0-9]+)$/\1/p' | head -n 1)
-    b=$(tr -d '\r' <"$log" | sed -nE 's/.*vmrpc-bench calls=[0-9]+ min=([0-9]+) avg=([0-9]+) max=([0-9]+) ticks.*/\1 \2 \3/p' | head -n 1)
-    [[ -n $hz && -n $s && -n $exits && -n $b ]] || { echo "bench: no Linux figures; see $dir/" >&2; exit 1; }
-    bench linux_boot_to_init_ticks "$(awk -v s="$s" -v hz="$hz" 'BEGIN { printf "%.0f", s * hz }')" ticks
-    bench linux_exits_during_boot "$exits" exits
-    read -r bmin bavg bmax <<<"$b"
-    bench vmrpc_linux2rtos_echo_min "$bmin" ticks
-    bench vmrpc_linux2rtos_echo_avg "$bavg" ticks
-    bench vmrpc_linux2rtos_echo_max "$bmax" ticks
-}
 linux_bench
 tools/latency-report.sh "$out"
 echo "results in $results"

@@ -150,7 +150,7 @@ static int kcall_wait(struct vmrpc_kcall *k, u32 timeout_ms, bool *parked)
 		vmrpc_stat_add(ST_SPIN_COMPLETIONS, 1);
 		goto done;
 	}
-	left = wait_event_interruptible_timeout(vmrpc_wq, kcall_done(k), msecs_to_jiffies(timeout_ms));
+	left = wait_event_interruptible_timeout(vmrpc_call_wq, kcall_done(k), msecs_to_jiffies(timeout_ms));
 	if (kcall_done(k) || !kcall_zombify(k))
 		goto done;
 	*parked = true;
@@ -305,7 +305,7 @@ void vmrpc_release_bind(u32 desc)
 	struct vmrpc_desc *d = &vmrpc_descs[desc];
 	int r;
 
-	wait_event_timeout(vmrpc_wq, !vmrpc_zombies_for(desc), msecs_to_jiffies(3 * VMRPC_SYNC_TIMEOUT_MS));
+	wait_event_timeout(vmrpc_call_wq, !vmrpc_zombies_for(desc), msecs_to_jiffies(3 * VMRPC_SYNC_TIMEOUT_MS));
 	r = vmrpc_hc(HC_RPC_UNBIND, desc, 0, 0, 0, 0);
 	mutex_lock(&vmrpc_desc_lock);
 	d->owner = NULL;

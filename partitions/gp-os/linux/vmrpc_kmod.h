@@ -5,6 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -54,7 +55,9 @@ static inline void vmrpc_stat_add(enum vmrpc_stat s, long v)
 }
 
 /* Driver-wide state (vmrpc_main.c). */
-extern wait_queue_head_t vmrpc_wq; /* woken by every notification */
+/* Callers past their spin window and zombie drains: woken by a
+ * notification only when somebody sleeps there (vmrpc_main.c). */
+extern wait_queue_head_t vmrpc_call_wq;
 extern unsigned int vmrpc_spin_us;
 extern unsigned int vmrpc_evq_poll_ms;
 extern u32 vmrpc_partition_id, vmrpc_gsi, vmrpc_rpc_vector;
@@ -77,6 +80,8 @@ struct vmrpc_server {
 	struct mutex reply_lock;
 	atomic64_t served;
 	u32 last_client;
+	wait_queue_head_t wq;	/* its SERVE waiters: woken when its ring holds a request */
+	struct list_head node;	/* on the notification list while registered */
 };
 
 struct vmrpc_desc {
@@ -107,6 +112,7 @@ long vmrpc_ioctl_serve(struct file *f, void __user *arg);
 long vmrpc_ioctl_reply(struct file *f, void __user *arg);
 long vmrpc_ioctl_unregister(struct file *f, void __user *arg);
 void vmrpc_release_server(struct file *f, u32 desc);
+bool vmrpc_serve_notify(void);
 
 /* vmrpc_evq.c */
 long vmrpc_ioctl_evq_get(struct file *f, void __user *arg);

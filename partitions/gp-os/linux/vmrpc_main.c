@@ -33,7 +33,7 @@ MODULE_PARM_DESC(evq_poll_ms, "Milliseconds EVQ_GET sleeps between polls of an e
 #define HV_LEAF_BASE 0x40000000u
 #define HV_LEAF_INFO 0x40000001u
 
-DECLARE_WAIT_QUEUE_HEAD(vmrpc_wq);
+DECLARE_WAIT_QUEUE_HEAD(vmrpc_call_wq);
 u32 vmrpc_partition_id, vmrpc_gsi, vmrpc_rpc_vector;
 int vmrpc_irq = -1;
 bool vmrpc_polling;
@@ -80,13 +80,26 @@ static int vmrpc_detect(void)
 	return 0;
 }
 
-/* Every notification (doorbell or completion) means "look again": wake
- * all waiters, each rechecks its own condition. */
+/* A notification (one vector for doorbells and completions) means "look
+ * again", but only to those with something to look at: the callers
+ * asleep on their calls, and the servers whose rings hold a request.
+ * True when it woke somebody. */
+static bool vmrpc_notify(void)
+{
+	bool woke = vmrpc_serve_notify();
+
+	if (wq_has_sleeper(&vmrpc_call_wq)) {
+		wake_up_all(&vmrpc_call_wq);
+		woke = true;
+	}
+	return woke;
+}
+
 static irqreturn_t vmrpc_interrupt(int irq, void *dev)
 {
 	vmrpc_stat_add(ST_INTERRUPTS, 1);
 	vmrpc_reap_zombies();
-	wake_up_all(&vmrpc_wq);
+	vmrpc_notify();
 	return IRQ_HANDLED;
 }
 
@@ -94,11 +107,9 @@ static irqreturn_t vmrpc_interrupt(int irq, void *dev)
  * safety net (a lost edge costs 100 ms, never a hang). */
 static void vmrpc_tick(struct timer_list *t)
 {
-	if (wq_has_sleeper(&vmrpc_wq)) {
-		vmrpc_stat_add(ST_TIMER_POLLS, 1);
-		wake_up_all(&vmrpc_wq);
-	}
 	vmrpc_reap_zombies();
+	if (vmrpc_notify())
+		vmrpc_stat_add(ST_TIMER_POLLS, 1);
 	if (!READ_ONCE(vmrpc_stopping))
 		mod_timer(&vmrpc_timer, jiffies + (vmrpc_polling ? 1 : HZ / 10));
 }
@@ -119,7 +130,7 @@ static void vmrpc_irq_setup(void)
 		return;
 	}
 	vmrpc_gsi_registered = true;
-	r = request_irq(irq, vmrpc_interrupt, 0, "vmrpc", &vmrpc_wq);
+	r = request_irq(irq, vmrpc_interrupt, 0, "vmrpc", &vmrpc_call_wq);
 	if (r) {
 		pr_warn("request_irq(%d) failed (%d): polling\n", irq, r);
 		return;
@@ -131,7 +142,7 @@ static void vmrpc_irq_setup(void)
 static void vmrpc_irq_teardown(void)
 {
 	if (vmrpc_irq >= 0)
-		free_irq(vmrpc_irq, &vmrpc_wq);
+		free_irq(vmrpc_irq, &vmrpc_call_wq);
 	if (vmrpc_gsi_registered)
 		acpi_unregister_gsi(vmrpc_gsi);
 	vmrpc_irq = -1;

@@ -7,6 +7,8 @@
  * IRQ; SERVE claims the slot (REQUEST -> SERVING) and hands the request
  * to user space, REPLY copies the response into the slot and issues
  * HC_RPC_REPLY, which copies it to the caller and frees the slot.
+ * The notification IRQ wakes only the SERVE waiters of a module whose
+ * ring holds a request (vmrpc_serve_notify).
  */
 #define pr_fmt(fmt) "vmrpc: " fmt
 
@@ -15,6 +17,7 @@
 #include <linux/io.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -23,6 +26,12 @@
 #define SLOT_HDR sizeof(struct vmrpc_slot)
 #define DEFAULT_SLOTS 4
 #define DEFAULT_SLOT_SIZE (SLOT_HDR + 4096)
+
+/* Registered servers, for the notification IRQ: a server leaves the list
+ * before its table entry's reference is dropped, so a ring on the list
+ * is never freed under the IRQ. */
+static LIST_HEAD(vmrpc_servers);
+static DEFINE_SPINLOCK(vmrpc_servers_lock);
 
 static struct vmrpc_slot *ring_slot(struct vmrpc_server *s, u32 i)
 {
@@ -86,6 +95,8 @@ static struct vmrpc_server *server_alloc(const struct vmrpc_ioc_register *r)
 		return NULL;
 	kref_init(&s->ref);
 	mutex_init(&s->reply_lock);
+	init_waitqueue_head(&s->wq);
+	INIT_LIST_HEAD(&s->node);
 	strscpy(s->name, r->name, sizeof(s->name));
 	s->version = r->version;
 	s->proc_count = r->proc_count;
@@ -149,6 +160,9 @@ long vmrpc_ioctl_register(struct file *f, void __user *arg)
 	mutex_lock(&vmrpc_desc_lock);
 	vmrpc_descs[d] = (struct vmrpc_desc){ .owner = f, .kind = VD_SERVE, .srv = s };
 	strscpy(vmrpc_descs[d].name, s->name, sizeof(vmrpc_descs[d].name));
+	spin_lock_irq(&vmrpc_servers_lock);
+	list_add_tail(&s->node, &vmrpc_servers);
+	spin_unlock_irq(&vmrpc_servers_lock);
 	mutex_unlock(&vmrpc_desc_lock);
 	r.desc = d;
 	if (copy_to_user(arg, &r, sizeof(r))) {
@@ -199,7 +213,7 @@ static int serve_wait(struct vmrpc_server *s, u32 timeout_ms, int *slot)
 		return *slot >= 0 ? 0 : -EPIPE;
 	if (!timeout_ms)
 		return -ETIMEDOUT;
-	left = wait_event_interruptible_timeout(vmrpc_wq, serve_ready(s, slot), msecs_to_jiffies(timeout_ms));
+	left = wait_event_interruptible_timeout(s->wq, serve_ready(s, slot), msecs_to_jiffies(timeout_ms));
 	if (*slot >= 0)
 		return 0;
 	if (READ_ONCE(s->dead))
@@ -337,14 +351,49 @@ void vmrpc_release_server(struct file *f, u32 desc)
 	mutex_unlock(&vmrpc_desc_lock);
 	if (!s)
 		return;
+	spin_lock_irq(&vmrpc_servers_lock);
+	list_del_init(&s->node);
+	spin_unlock_irq(&vmrpc_servers_lock);
 	r = vmrpc_hc(HC_RPC_UNREGISTER, desc, 0, 0, 0, 0);
 	if (r < 0) {
 		pr_warn("unregister %u (%s) failed: %d; ring leaked\n", desc, s->name, r);
 		s->leak_ring = true;
 	}
 	WRITE_ONCE(s->dead, true);
-	wake_up_all(&vmrpc_wq);
+	wake_up_all(&s->wq);
 	server_put(s);
+}
+
+static bool ring_has_request(struct vmrpc_server *s)
+{
+	u32 i;
+
+	for (i = 0; i < s->slot_count; i++)
+		if (smp_load_acquire(&ring_slot(s, i)->state) == VMRPC_SLOT_REQUEST)
+			return true;
+	return false;
+}
+
+/* The notification IRQ (and the polling timer): wakes the SERVE waiters
+ * of each module with a request in its ring, and no others. Completions
+ * share the vector; waking every server on each of them cost the idle
+ * servers' wake-ups (context switches, IPIs to the other CPU) on the
+ * caller's CPU. True when it woke somebody. */
+bool vmrpc_serve_notify(void)
+{
+	struct vmrpc_server *s;
+	unsigned long fl;
+	bool woke = false;
+
+	spin_lock_irqsave(&vmrpc_servers_lock, fl);
+	list_for_each_entry(s, &vmrpc_servers, node) {
+		if (wq_has_sleeper(&s->wq) && ring_has_request(s)) {
+			wake_up_all(&s->wq);
+			woke = true;
+		}
+	}
+	spin_unlock_irqrestore(&vmrpc_servers_lock, fl);
+	return woke;
 }
 
 long vmrpc_ioctl_unregister(struct file *f, void __user *arg)
