@@ -42,7 +42,11 @@ struct partition {
     /* The vector it programmed (unmasked) into its rpc_gsi pin, 0 while
      * none (vmx/ioapic_emul.c). */
     volatile uint8_t rpc_gsi_vector;
+    /* The APIC ID that entry targets (physical destination mode), or
+     * RPC_DEST_NONE: the handler for the vector is on that CPU only. */
+    volatile uint32_t rpc_gsi_dest;
 };
+#define RPC_DEST_NONE UINT32_MAX
 
 /* The vector of its VMRPC doorbells and completions: the one it chose
  * for its rpc_gsi pin, else its configured rpc_vector (0: none). */
@@ -50,6 +54,14 @@ static inline uint8_t partition_rpc_vector(const struct partition *p)
 {
     uint8_t v = p->rpc_gsi_vector;
     return v ? v : p->cfg->rpc_vector;
+}
+
+/* Where its VMRPC notifications go: the CPU its rpc_gsi entry targets,
+ * else `fallback` (the calling or registering CPU). */
+static inline uint32_t partition_rpc_apic(const struct partition *p, uint32_t fallback)
+{
+    uint32_t d = p->rpc_gsi_vector ? p->rpc_gsi_dest : RPC_DEST_NONE;
+    return d != RPC_DEST_NONE ? d : fallback;
 }
 
 extern struct partition partition_table[CFG_MAX_PARTITIONS];

@@ -55,7 +55,7 @@ static void complete(struct rpc_call *k, int32_t result)
         __atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
         uint8_t vector = partition_rpc_vector(k->client);
         if (vector)
-            rpc_arch_send_ipi(k->client_apic, vector);
+            rpc_arch_send_ipi(partition_rpc_apic(k->client, k->client_apic), vector);
     }
     k->state = SLOT_FREE;
 }
@@ -142,7 +142,7 @@ static int64_t submit(const struct rpc_caller *c, const struct call_req *r, stru
     }
     publish(m, (uint32_t)s);
     bool doorbell = m->mode == VMRPC_RECV_DOORBELL;
-    uint32_t apic = m->server_apic;
+    uint32_t apic = partition_rpc_apic(m->server, m->server_apic);
     uint8_t vector = partition_rpc_vector(m->server);
     spin_unlock(&rpc_lock);
     if (doorbell && vector)

@@ -51,10 +51,14 @@ static void foreign_pin_write(const struct partition *p, uint32_t index, uint32_
 
 /* Its rpc_gsi pin is wired to nothing: the vector it programs there is
  * the one its VMRPC notifications use (hv/config.h). */
-static void note_rpc_gsi(struct partition *p, uint32_t pin, uint32_t low, bool unmasked)
+static void note_rpc_gsi(struct partition *p, uint32_t pin, uint64_t entry, bool unmasked)
 {
-    if (p->cfg->rpc_gsi && pin == p->cfg->rpc_gsi)
-        p->rpc_gsi_vector = unmasked && (low & 0xFF) >= 0x20 ? (uint8_t)low : 0;
+    if (!p->cfg->rpc_gsi || pin != p->cfg->rpc_gsi)
+        return;
+    /* Physical destination mode: one CPU, which must be its own. */
+    uint32_t dest = IOAPIC_RTE_DEST(entry);
+    p->rpc_gsi_dest = !(entry & IOAPIC_RTE_LOGICAL) && partition_owns_apic_id(p, dest) ? dest : RPC_DEST_NONE;
+    p->rpc_gsi_vector = unmasked && (entry & 0xFF) >= 0x20 ? (uint8_t)entry : 0;
 }
 
 /* Which partition's level-triggered entries each vector serves; read and
@@ -138,7 +142,7 @@ static void write_register(struct partition *p, uint32_t index, uint32_t value)
         return; /* its CPU parks on the way back to the guest */
     if (why)
         refuse_entry(pin, &w, why);
-    note_rpc_gsi(p, pin, (uint32_t)w.entry, !(w.entry & IOAPIC_RTE_MASKED));
+    note_rpc_gsi(p, pin, w.entry, !(w.entry & IOAPIC_RTE_MASKED));
 }
 
 void ioapic_emulate(struct vcpu *v, uint32_t offset, const struct mmio_insn *m)

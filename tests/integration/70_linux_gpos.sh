@@ -99,7 +99,7 @@ expect_not "$C1" 'Unable to read current time from RTC' "Linux read its CMOS clo
 expect "$C1" '^init: reached /init' "Linux reached /init"
 expect "$C1" 'vmrpc: notifications on GSI 22 = IRQ [0-9]+' "vmrpc.ko takes its notification IRQ"
 expect "$C1" '^LINUX-TEST cpus PASS processors=2 online=0-1 ' "both CPUs online, a call from the second"
-for t in rtc module cpus serve list sysinfo echo bench stats udp served error rmmod; do
+for t in rtc module cpus serve list sysinfo echo bench serve-quiet stats irq-cpu0 irq-cpu1 udp served error rmmod; do
     expect "$C1" "^LINUX-TEST $t PASS" "Linux test '$t'"
 done
 expect "$C1" '^LINUX-TEST done passed=[0-9]+ failed=0' "Linux test script: no failure"
