@@ -114,8 +114,10 @@ struct cfg_partition {
      * that pin's redirection entry (unmasked, edge), doorbells and
      * completions use the vector it chose there instead of rpc_vector:
      * an OS that allocates vectors itself (Linux: acpi_register_gsi)
-     * gets them as an ordinary IRQ. Guests read it from CPUID 0x40000001
-     * EDX. */
+     * gets them as an ordinary IRQ, sent to the CPU that entry names
+     * (physical destination, one of its own; its vector is that CPU's,
+     * on another CPU the same number is some other IRQ). Guests read it
+     * from CPUID 0x40000001 EDX. */
     uint8_t rpc_gsi;
     uint32_t pci_count;
     struct cfg_pci pci[CFG_MAX_PCI]; /* PCI functions it owns */
