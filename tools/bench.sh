@@ -80,12 +80,13 @@ for name in cpuid_exit_ticks vmcall_null_ticks; do
 done
 # Device models (partitions/test bench=devices in 'rtos', which has the
 # emulated UART at 0x2e8, while gpos beats on): an OUT to the emulated
-# THR, a CONFIG_DATA dword read, a read of a port nothing answers (0x80).
+# THR, a CONFIG_DATA dword read, the same register read through its ECAM
+# window (configs/demo.c), a read of a port nothing answers (0x80).
 tools/mkiso.sh "$out/devices.iso" "$build/hv.elf" "exit_with=gpos" \
-    "$build/partitions/testpart.elf@rtos.elf:bench=devices" \
+    "$build/partitions/testpart.elf@rtos.elf:bench=devices ecam=0xb0000000" \
     "$build/partitions/testpart.elf@gpos.elf:heartbeat=100 beats=6 exit=0"
 tools/bochs-run.sh --out "$out/devices" --cpus 2 --ips $IPS --timeout 180 "$out/devices.iso" >"$out/devices.out" 2>&1
-for name in emul_uart_out_ticks pci_cfg_read_ticks unowned_port_ticks; do
+for name in emul_uart_out_ticks pci_cfg_read_ticks pci_ecam_read_ticks unowned_port_ticks; do
     v=$(tr -d '\r' <"$out/devices/com3.log" | sed -nE "s/^\[rtos\] BENCH $name ([0-9]+) avg.*/\1/p" | head -n 1)
     [[ -n $v ]] || { echo "bench: no $name figure; see $out/devices/" >&2; exit 1; }
     bench "$name" "$v" ticks

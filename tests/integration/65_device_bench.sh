@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cost of the device models (test kernel bench=devices in 'rtos',
 # which has the emulated UART at 0x2e8): one OUT to the emulated THR, one
-# CONFIG_DATA dword read of the emulated PCI configuration space, and one
+# CONFIG_DATA dword read of the emulated PCI configuration space, the same
+# register read through its ECAM window (an EPT violation, decoded), and one
 # read of a port nothing answers (0x80, the absent-device path), each the
 # minimum of 1000 RDTSC-timed exits (Bochs: exact instruction counts).
 # The 1000 bytes sent appear as log lines of 'x' (256 a line). Figures go
@@ -9,9 +10,9 @@
 . "$(dirname "$0")/lib.sh"
 scenario_begin device_bench
 
-boot_partitions "bench=devices" "heartbeat=100 beats=6 exit=0" "exit_with=gpos"
+boot_partitions "bench=devices ecam=0xb0000000" "heartbeat=100 beats=6 exit=0" "exit_with=gpos"
 expect_end poweroff
-for name in emul_uart_out_ticks pci_cfg_read_ticks unowned_port_ticks; do
+for name in emul_uart_out_ticks pci_cfg_read_ticks pci_ecam_read_ticks unowned_port_ticks; do
     v=$(first_match com3 "^\[rtos\] BENCH $name ([0-9]+) avg [0-9]+ .*")
     if [[ -z $v || $v -le 0 ]]; then
         fail "no $name figure"
