@@ -18,6 +18,8 @@
 /* A PCI function's address, bus:device.function, as one number (the
  * layout of CONFIG_ADDRESS bits 23:8). */
 #define PCI_BDF(bus, dev, fn) ((uint16_t)(((bus) << 8) | ((dev) << 3) | (fn)))
+/* A BDF as printf arguments for "%02x:%02x.%x". */
+#define PCI_BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
 
 /* Kinds of memory region a partition gets. */
 enum cfg_mem_kind {

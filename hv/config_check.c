@@ -561,7 +561,6 @@ static void check_hpet_timers(struct checker *c)
 
 /* ------------------------------------------------------- PCI functions */
 
-#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
 
 static bool has_guest_function(const struct cfg_partition *p, uint16_t guest)
 {
@@ -588,7 +587,7 @@ static void check_pci_guest(struct checker *c, uint32_t i, uint32_t k)
             why = "is given twice";
     if (why)
         problem(c, "%s PCI function %02x:%02x.%x seen as %02x:%02x.%x: that address %s", LABEL(c, i, a),
-                BDF_ARGS(p->pci[k].host), BDF_ARGS(g), why);
+                PCI_BDF_ARGS(p->pci[k].host), PCI_BDF_ARGS(g), why);
 }
 
 /* A machine function has one owner. */
@@ -600,7 +599,7 @@ static void check_pci_host(struct checker *c, uint32_t i, uint32_t k)
         const struct cfg_partition *q = &c->cfg->partitions[j];
         for (uint32_t l = 0; l < (j == i ? k : q->pci_count); l++)
             if (q->pci[l].host == h) {
-                problem(c, "PCI function %02x:%02x.%x is given to both %s and %s", BDF_ARGS(h), LABEL(c, j, a),
+                problem(c, "PCI function %02x:%02x.%x is given to both %s and %s", PCI_BDF_ARGS(h), LABEL(c, j, a),
                         LABEL(c, i, b));
                 return;
             }

@@ -9,7 +9,6 @@
 #include "hv/fmt.h"
 #include "vmx/ept.h"
 
-#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
 #define NO_LINE 0xFF /* Interrupt Line: "unknown or no connection" (PCI 3.0 6.2.4) */
 #define IOAPIC_PINS 24
 #define PIN_NAME(pin) (char)('A' + (pin) - 1)
@@ -103,13 +102,13 @@ static bool grant_io(struct partition *p, const struct pci_vfunc *f, uint32_t i,
     for (uint64_t port = b->base; port < b->base + b->size; port++) {
         const char *owner = port > 0xFFFF ? "nobody (past 0xFFFF)" : port_owner((uint16_t)port);
         if (owner || (port >= PCI_CFG_ADDRESS_PORT && port < PCI_CFG_DATA_PORT + 4)) {
-            fmt_snprintf(err, errlen, "PCI %02x:%02x.%x BAR%u I/O [0x%lx, 0x%lx): port 0x%lx is %s's", BDF_ARGS(f->host),
+            fmt_snprintf(err, errlen, "PCI %02x:%02x.%x BAR%u I/O [0x%lx, 0x%lx): port 0x%lx is %s's", PCI_BDF_ARGS(f->host),
                          i, b->base, b->base + b->size, port, owner ? owner : "configuration space");
             return false;
         }
     }
     g->io[g->io_count++] = (struct cfg_io){(uint16_t)b->base, (uint16_t)b->size};
-    printk("pci: %02x:%02x.%x BAR%u I/O [0x%lx, 0x%lx) -> %s", BDF_ARGS(f->host), i, b->base, b->base + b->size,
+    printk("pci: %02x:%02x.%x BAR%u I/O [0x%lx, 0x%lx) -> %s", PCI_BDF_ARGS(f->host), i, b->base, b->base + b->size,
            p->cfg->name);
     return true;
 }
@@ -126,13 +125,13 @@ static bool grant_memory(struct partition *p, const struct pci_vfunc *f, uint32_
     if (!what && p->cfg->pci_ecam && overlaps(b->base, b->size, p->cfg->pci_ecam, PCI_ECAM_BUS_BYTES))
         what = "its PCI ECAM window (mapped guest == host, the BAR would hide it)";
     if (what) {
-        fmt_snprintf(err, errlen, "PCI %02x:%02x.%x BAR%u memory [0x%lx, 0x%lx) overlaps %s", BDF_ARGS(f->host), i,
+        fmt_snprintf(err, errlen, "PCI %02x:%02x.%x BAR%u memory [0x%lx, 0x%lx) overlaps %s", PCI_BDF_ARGS(f->host), i,
                      b->base, b->base + b->size, what);
         return false;
     }
     struct granted *g = &granted[p->id];
     g->mem[g->mem_count++] = (struct cfg_range){b->base, b->size};
-    printk("pci: %02x:%02x.%x BAR%u memory [0x%lx, 0x%lx) -> %s (uncached, guest == host)", BDF_ARGS(f->host), i,
+    printk("pci: %02x:%02x.%x BAR%u memory [0x%lx, 0x%lx) -> %s (uncached, guest == host)", PCI_BDF_ARGS(f->host), i,
            b->base, b->base + b->size, p->cfg->name);
     return true;
 }
@@ -143,10 +142,10 @@ static bool grant_bars(struct partition *p, const struct pci_vfunc *f, char *err
         struct pci_bar b = pci_vfunc_bar(f, i);
         if (b.hidden)
             printk("pci: %02x:%02x.%x BAR%u hidden from %s: bus-master (DMA) registers, and it has dma none",
-                   BDF_ARGS(f->host), i, p->cfg->name);
+                   PCI_BDF_ARGS(f->host), i, p->cfg->name);
         if (b.legacy) { /* the channel's fixed ports, its own by its config: nothing to grant */
             printk("pci: %02x:%02x.%x BAR%u I/O [0x%lx, 0x%lx) shown to %s: the channel's legacy ports",
-                   BDF_ARGS(f->host), i, b.base, b.base + b.size, p->cfg->name);
+                   PCI_BDF_ARGS(f->host), i, b.base, b.base + b.size, p->cfg->name);
             continue;
         }
         if (b.kind == PCI_BAR_IO && !grant_io(p, f, i, &b, err, errlen))
@@ -183,16 +182,16 @@ static void ide_view(const struct partition *p, struct pci_vfunc *f)
             channel = ch, owned++;
     if (owned == PCI_IDE_CHANNELS) {
         printk("pci: %02x:%02x.%x left in IDE compatibility mode: %s owns both channels, so its OS needs legacy "
-               "IRQs (14, 15)", BDF_ARGS(f->host), p->cfg->name);
+               "IRQs (14, 15)", PCI_BDF_ARGS(f->host), p->cfg->name);
         return;
     }
     pci_ide_show_native(f, channel);
     if (channel < 0)
         printk("pci: %02x:%02x.%x shown to %s in IDE native mode without channels: it owns neither's ports",
-               BDF_ARGS(f->host), p->cfg->name);
+               PCI_BDF_ARGS(f->host), p->cfg->name);
     else
         printk("pci: %02x:%02x.%x shown to %s in IDE native mode: its %s channel at the legacy ports, INTA on line %u",
-               BDF_ARGS(f->host), p->cfg->name, channel ? "secondary" : "primary", f->line);
+               PCI_BDF_ARGS(f->host), p->cfg->name, channel ? "secondary" : "primary", f->line);
 }
 
 /* The IOAPIC input an ISA IRQ number arrives on (ACPI MADT overrides). */
@@ -214,23 +213,23 @@ static bool check_intx(const struct partition *p, const struct pci_vfunc *f, cha
         return true;
     uint32_t line = f->line;
     if (line == NO_LINE || gsi_of(line) >= IOAPIC_PINS) {
-        printk("pci: %02x:%02x.%x INT%c has no IOAPIC input (line %u): %s polls it", BDF_ARGS(f->host),
+        printk("pci: %02x:%02x.%x INT%c has no IOAPIC input (line %u): %s polls it", PCI_BDF_ARGS(f->host),
                PIN_NAME(f->interrupt_pin), line, p->cfg->name);
         return true;
     }
     uint32_t gsi = gsi_of(line);
     if (partition_owns_pin(p, gsi)) {
-        printk("pci: %02x:%02x.%x INT%c -> IOAPIC pin %u, %s's", BDF_ARGS(f->host), PIN_NAME(f->interrupt_pin), gsi,
+        printk("pci: %02x:%02x.%x INT%c -> IOAPIC pin %u, %s's", PCI_BDF_ARGS(f->host), PIN_NAME(f->interrupt_pin), gsi,
                p->cfg->name);
         return true;
     }
     for (uint32_t i = 0; i < partition_count; i++)
         if (partition_owns_pin(&partition_table[i], gsi)) {
             fmt_snprintf(err, errlen, "PCI %02x:%02x.%x INT%c is IOAPIC pin %u, which belongs to %s",
-                         BDF_ARGS(f->host), PIN_NAME(f->interrupt_pin), gsi, partition_table[i].label);
+                         PCI_BDF_ARGS(f->host), PIN_NAME(f->interrupt_pin), gsi, partition_table[i].label);
             return false;
         }
-    printk("pci: %02x:%02x.%x INT%c -> IOAPIC pin %u, nobody's (masked): %s polls it", BDF_ARGS(f->host),
+    printk("pci: %02x:%02x.%x INT%c -> IOAPIC pin %u, nobody's (masked): %s polls it", PCI_BDF_ARGS(f->host),
            PIN_NAME(f->interrupt_pin), gsi, p->cfg->name);
     return true;
 }
@@ -239,11 +238,11 @@ static bool check_intx(const struct partition *p, const struct pci_vfunc *f, cha
 static void attach_ecam(const struct partition *p, const struct pci_vfunc *f)
 {
     if (pci_ecam_attach(f->host))
-        printk("pci: %02x:%02x.%x extended registers (0x100-0xfff) -> %s from the machine's ECAM", BDF_ARGS(f->host),
+        printk("pci: %02x:%02x.%x extended registers (0x100-0xfff) -> %s from the machine's ECAM", PCI_BDF_ARGS(f->host),
                p->cfg->name);
     else
         printk("pci: %02x:%02x.%x extended registers read 0 in %s: no MCFG window of the board covers it",
-               BDF_ARGS(f->host), p->cfg->name);
+               PCI_BDF_ARGS(f->host), p->cfg->name);
 }
 
 static bool assign(struct partition *p, char *err, size_t errlen)
@@ -264,8 +263,8 @@ static bool assign(struct partition *p, char *err, size_t errlen)
         if (!pci_cfg_add_function(s, a->host, a->guest, err, errlen))
             return false;
         struct pci_vfunc *f = &s->fn[s->fn_count - 1];
-        printk("pci: %02x:%02x.%x %04x:%04x class %04x -> %s as %02x:%02x.%x", BDF_ARGS(a->host), f->id & 0xFFFF,
-               f->id >> 16, f->class_rev >> 16, c->name, BDF_ARGS(a->guest));
+        printk("pci: %02x:%02x.%x %04x:%04x class %04x -> %s as %02x:%02x.%x", PCI_BDF_ARGS(a->host), f->id & 0xFFFF,
+               f->id >> 16, f->class_rev >> 16, c->name, PCI_BDF_ARGS(a->guest));
         ide_view(p, f);
         if (!grant_bars(p, f, err, errlen) || !check_intx(p, f, err, errlen))
             return false;

@@ -15,12 +15,10 @@
 #define ADDRESS_ENABLE 0x80000000u
 #define ADDRESS_BDF(a) ((uint16_t)(((a) >> 8) & 0xFFFF))
 #define ADDRESS_REG(a) ((a) & 0xFC)
-#define BRIDGE_BDF 0
 #define BRIDGE_CHIPSET_REGS 0x40 /* from here: the chipset's own (memory map, PAM, SMRAM) */
 #define PROG_IF_BUS_MASTER (0x80u << 8) /* class_rev bit 15: IDE bus mastering (PCI IDE 1.0) */
 #define BAR_IO_TYPE_BITS 0x3u
 #define BAR_MEM_TYPE_BITS 0xFu
-#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
 
 bool pci_cfg_handles(uint16_t port, uint32_t size)
 {
@@ -128,7 +126,7 @@ uint32_t pci_space_read(struct pci_cfg_space *s, uint16_t bdf, uint32_t reg, uin
 {
     if ((bdf >> 8) != 0 || !s->backend)
         return size_mask(size);
-    if (bdf == BRIDGE_BDF)
+    if (bdf == PCI_BRIDGE_BDF)
         return (bridge_read32(s, reg) >> (8 * offset)) & size_mask(size);
     struct pci_vfunc *f = pci_function_at(s, bdf);
     if (!f)
@@ -165,7 +163,7 @@ static void command_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t
     if ((want & PCI_CMD_BUS_MASTER) && !(cmd & PCI_CMD_BUS_MASTER) && !s->bus_master_logged) {
         s->bus_master_logged = true;
         pci_refuse(s, "PCI %02x:%02x.%x: Bus Master Enable refused: its config does not allow DMA (dma none)",
-                   BDF_ARGS(f->guest));
+                   PCI_BDF_ARGS(f->guest));
     }
     pci_write_bytes(s, f, PCI_REG_COMMAND, (value & 0xFFFF0000u) | cmd, byte_mask);
 }
@@ -192,7 +190,7 @@ static void bar_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t reg
         f->sizing &= (uint8_t)~(1u << i);
     else
         pci_refuse(s, "PCI %02x:%02x.%x: BAR%u write 0x%x refused: BARs stay where the firmware put them (0x%x)",
-                   BDF_ARGS(f->guest), i, v, f->bar[i]);
+                   PCI_BDF_ARGS(f->guest), i, v, f->bar[i]);
 }
 
 static void function_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t reg, uint32_t value,
@@ -223,13 +221,13 @@ void pci_space_write(struct pci_cfg_space *s, uint16_t bdf, uint32_t reg, uint32
         return; /* an empty bus: no target, nobody to tell */
     if (f)
         function_write(s, f, reg, placed, mask);
-    else if (bdf == BRIDGE_BDF && reg >= BRIDGE_CHIPSET_REGS)
+    else if (bdf == PCI_BRIDGE_BDF && reg >= BRIDGE_CHIPSET_REGS)
         pci_refuse(s, "PCI 00:00.0 register 0x%x write 0x%x dropped: its host bridge is emulated", reg + offset,
                    value & size_mask(size));
-    else if (bdf == BRIDGE_BDF)
+    else if (bdf == PCI_BRIDGE_BDF)
         return; /* its header: a kernel sizes BARs it does not have and toggles decode; nothing changes, unlogged */
     else
-        pci_refuse(s, "PCI %02x:%02x.%x register 0x%x write 0x%x refused: not one of its functions", BDF_ARGS(bdf),
+        pci_refuse(s, "PCI %02x:%02x.%x register 0x%x write 0x%x refused: not one of its functions", PCI_BDF_ARGS(bdf),
                    reg + offset, value & size_mask(size));
 }
 

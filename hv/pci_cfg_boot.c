@@ -22,7 +22,6 @@
 #define BAR_IO 0x1u
 #define BAR_MEM_TYPE(v) (((v) >> 1) & 3)    /* 0: 32-bit, 2: 64-bit (PCI 3.0 6.2.5.1) */
 #define BAR_MEM_64 2
-#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
 
 void pci_cfg_init(struct pci_cfg_space *s, const struct pci_cfg_backend *b, bool dma, const uint32_t *apic_ids,
                   uint32_t apic_count)
@@ -125,25 +124,25 @@ bool pci_cfg_add_function(struct pci_cfg_space *s, uint16_t host, uint16_t guest
 {
     const struct pci_cfg_backend *b = s->backend;
     if (s->fn_count == CFG_MAX_PCI || guest == 0 || guest >> 8) {
-        fmt_snprintf(why, whylen, "no room for PCI %02x:%02x.%x at %02x:%02x.%x", BDF_ARGS(host), BDF_ARGS(guest));
+        fmt_snprintf(why, whylen, "no room for PCI %02x:%02x.%x at %02x:%02x.%x", PCI_BDF_ARGS(host), PCI_BDF_ARGS(guest));
         return false;
     }
     for (uint32_t i = 0; i < s->fn_count; i++)
         if (s->fn[i].guest == guest || s->fn[i].host == host) {
-            fmt_snprintf(why, whylen, "PCI %02x:%02x.%x or %02x:%02x.%x is given twice", BDF_ARGS(host),
-                         BDF_ARGS(guest));
+            fmt_snprintf(why, whylen, "PCI %02x:%02x.%x or %02x:%02x.%x is given twice", PCI_BDF_ARGS(host),
+                         PCI_BDF_ARGS(guest));
             return false;
         }
     struct pci_vfunc f = {.host = host, .guest = guest};
     f.id = b->read(b->ctx, host, PCI_REG_ID, 4);
     if ((f.id & 0xFFFF) == 0xFFFF || (f.id & 0xFFFF) == 0) {
-        fmt_snprintf(why, whylen, "PCI function %02x:%02x.%x is not on this machine", BDF_ARGS(host));
+        fmt_snprintf(why, whylen, "PCI function %02x:%02x.%x is not on this machine", PCI_BDF_ARGS(host));
         return false;
     }
     f.header = (uint8_t)(b->read(b->ctx, host, PCI_REG_HEADER + 2, 1) & HEADER_TYPE_MASK);
     if (f.header != 0) {
         fmt_snprintf(why, whylen, "PCI %02x:%02x.%x has header type %u (a bridge): only endpoints are given",
-                     BDF_ARGS(host), f.header);
+                     PCI_BDF_ARGS(host), f.header);
         return false;
     }
     f.class_rev = b->read(b->ctx, host, PCI_REG_CLASS_REV, 4);

@@ -19,6 +19,8 @@ static inline uint32_t pci_bits_of(uint32_t byte_mask)
             bits |= 0xFFu << (8 * b);
     return bits;
 }
+#define PCI_BRIDGE_BDF 0 /* the emulated host bridge, 00:00.0 */
+
 /* old with the bytes in byte_mask taken from value. */
 static inline uint32_t pci_merge(uint32_t old, uint32_t value, uint32_t byte_mask)
 {

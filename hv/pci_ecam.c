@@ -9,8 +9,6 @@
 #define ECAM_BDF(offset) ((uint16_t)(((offset) >> 12) & 0xFF)) /* bus 0: device and function */
 #define ECAM_REG(offset) ((offset) & (PCI_ECAM_REGS - 1))
 #define EXT_REGS 0x100u
-#define BRIDGE_BDF 0
-#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
 
 static uint64_t all_ones(uint32_t size) { return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1; }
 
@@ -23,7 +21,7 @@ static bool is_request(uint32_t offset, uint32_t size)
 
 static uint32_t extended_read(struct pci_cfg_space *s, uint16_t bdf, uint32_t reg, uint32_t size)
 {
-    if (bdf == BRIDGE_BDF)
+    if (bdf == PCI_BRIDGE_BDF)
         return 0;
     struct pci_vfunc *f = pci_function_at(s, bdf);
     if (!f)
@@ -54,14 +52,14 @@ void pci_cfg_ecam_write(struct pci_cfg_space *s, uint32_t offset, uint32_t size,
     spin_lock(&s->lock);
     if (!is_request(offset, size))
         pci_refuse(s, "PCI %02x:%02x.%x register 0x%x: %u-byte ECAM write refused: a configuration request is at "
-                      "most a naturally aligned dword (PCI Express Base 7.2.2)", BDF_ARGS(bdf), reg, size);
+                      "most a naturally aligned dword (PCI Express Base 7.2.2)", PCI_BDF_ARGS(bdf), reg, size);
     else if (reg < EXT_REGS)
         pci_space_write(s, bdf, reg & ~3u, reg & 3, size, (uint32_t)value);
-    else if (bdf == BRIDGE_BDF || pci_function_at(s, bdf))
+    else if (bdf == PCI_BRIDGE_BDF || pci_function_at(s, bdf))
         pci_refuse(s, "PCI %02x:%02x.%x extended register 0x%x write 0x%x refused: extended capabilities "
-                      "(SR-IOV, Resizable BAR) could add or move BARs", BDF_ARGS(bdf), reg, (uint32_t)value);
+                      "(SR-IOV, Resizable BAR) could add or move BARs", PCI_BDF_ARGS(bdf), reg, (uint32_t)value);
     else
-        pci_refuse(s, "PCI %02x:%02x.%x register 0x%x write 0x%x refused: not one of its functions", BDF_ARGS(bdf),
+        pci_refuse(s, "PCI %02x:%02x.%x register 0x%x write 0x%x refused: not one of its functions", PCI_BDF_ARGS(bdf),
                    reg, (uint32_t)value);
     spin_unlock(&s->lock);
 }

@@ -97,7 +97,6 @@ static const char *current_message_check(const struct pci_cfg_space *s, const st
     return pci_msi_check(s, *address, *data);
 }
 
-#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1F, (bdf) & 7
 
 /* Message Control: only MSI Enable is the partition's, and only with a
  * checked message in place; one message (Multiple Message Enable 0). */
@@ -111,7 +110,7 @@ static void control_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t
     const char *why;
     if ((ctrl & MSI_CTRL_ENABLE) && !(cur & MSI_CTRL_ENABLE) && (why = current_message_check(s, f, &address, &data))) {
         pci_refuse(s, "PCI %02x:%02x.%x: MSI enable refused: its message (address 0x%lx, data 0x%x) is not allowed: %s",
-                   BDF_ARGS(f->guest), (unsigned long)address, data, why);
+                   PCI_BDF_ARGS(f->guest), (unsigned long)address, data, why);
         ctrl &= ~MSI_CTRL_ENABLE;
     }
     pci_write_bytes(s, f, f->msi, ctrl << 16, byte_mask & 0xC);
@@ -145,7 +144,7 @@ static void message_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t
                           : address_check(s, address);
     }
     if (why) {
-        pci_refuse(s, "PCI %02x:%02x.%x: MSI message (address 0x%lx, data 0x%x) refused: %s", BDF_ARGS(f->guest),
+        pci_refuse(s, "PCI %02x:%02x.%x: MSI message (address 0x%lx, data 0x%x) refused: %s", PCI_BDF_ARGS(f->guest),
                    (unsigned long)address, data, why);
         return;
     }
@@ -165,12 +164,12 @@ bool pci_msi_write(struct pci_cfg_space *s, struct pci_vfunc *f, uint32_t reg, u
 {
     if (f->msi_hidden && f->msi && reg >= f->msi && reg < f->msi + msi_cap_size(s, f)) {
         pci_refuse(s, "PCI %02x:%02x.%x: MSI register 0x%x write refused: MSI is not offered without DMA (a message "
-                      "is a memory write by the function)", BDF_ARGS(f->guest), reg);
+                      "is a memory write by the function)", PCI_BDF_ARGS(f->guest), reg);
         return true;
     }
     if (f->msix && reg >= f->msix && reg < f->msix + (uint32_t)MSIX_CAP_SIZE) {
         pci_refuse(s, "PCI %02x:%02x.%x: MSI-X register 0x%x write refused: MSI-X is not offered",
-                   BDF_ARGS(f->guest), reg);
+                   PCI_BDF_ARGS(f->guest), reg);
         (void)value;
         return true;
     }
